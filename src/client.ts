@@ -1,0 +1,57 @@
+import { EventEmitter } from 'eventemitter3';
+import { Covers } from './covers.js';
+import type { ClientEvents } from './events.js';
+import { createHttp, type Http } from './internal/http.js';
+import {
+  type ClientOptions,
+  type NormalizedOptions,
+  normalizeOptions,
+  type RequestOptions,
+} from './options.js';
+import { creditsDataSchema } from './schemas.js';
+
+/**
+The suno-cover client.
+
+@example
+```ts
+import { SunoCover } from 'suno-cover';
+const suno = new SunoCover({ apiKey: process.env.SUNO_API_KEY });
+const task = await suno.covers.generate({ taskId: musicTaskId });
+```
+*/
+export class SunoCover extends EventEmitter<ClientEvents> {
+  /** Cover tasks: `generate`, `get`. */
+  readonly covers: Covers;
+  // Private fields: the API key and webhook secret never show in JSON.stringify or util.inspect.
+  readonly #options: NormalizedOptions;
+  readonly #http: Http;
+
+  constructor(options: ClientOptions = {}) {
+    super();
+    this.#options = normalizeOptions(options);
+    this.#http = createHttp(this.#options, (event) => this.emit('retry', event));
+    this.covers = new Covers(this.#http, this.#options);
+  }
+
+  /** The host this client talks to. */
+  get baseUrl(): string {
+    return this.#options.baseUrl;
+  }
+
+  /**
+  Remaining credits of the account (`GET /api/v1/generate/credit`, or kie.ai's
+  `/api/v1/chat/credit`; see the `creditsPath` option). kie.ai may return a fraction.
+
+  @example
+  ```ts
+  if ((await suno.credits()) < 1) throw new Error('top up first');
+  ```
+  */
+  credits(options?: RequestOptions): Promise<number> {
+    return this.#http.request(
+      { method: 'GET', path: this.#options.creditsPath, data: creditsDataSchema },
+      options,
+    );
+  }
+}

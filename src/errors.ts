@@ -1,0 +1,174 @@
+/**
+The root of every error suno-cover throws. Catch this to catch them all; aborting a call
+with an `AbortSignal` rejects with the signal's reason instead, as `fetch` does.
+*/
+export class SunoCoverError extends Error {
+  override name = 'SunoCoverError';
+}
+
+/** A method or the client was called with an argument or option it cannot use. */
+export class InvalidArgumentError extends SunoCoverError {
+  override name = 'InvalidArgumentError';
+}
+
+/** What {@link ApiError} and its subclasses are built from. */
+export interface ApiErrorDetails {
+  /** HTTP status of the answer. */
+  status: number;
+  /** Body `code` of the envelope; the HTTP status when the body was not an envelope. */
+  code: number;
+  /** Body `msg` verbatim (may be in any language); the HTTP status text otherwise. */
+  msg: string;
+  /** Method and path, e.g. `GET /api/v1/suno/cover/record-info`. */
+  endpoint: string;
+  /** The parsed body, or its text when it was not JSON. */
+  body: unknown;
+  /** How long the host asked to wait before retrying (ms), from `Retry-After`. */
+  retryAfter?: number | undefined;
+}
+
+/**
+The host answered, and the answer was an error: by HTTP status, by the body `code` of the
+`{ code, msg, data }` envelope, or both (hosts answer HTTP 200 with body code 422).
+Subclasses exist where callers branch; other codes arrive as a plain `ApiError`.
+*/
+export class ApiError extends SunoCoverError {
+  override name = 'ApiError';
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** Body `code` of the envelope (see `ApiCode`); the HTTP status when there was none. */
+  readonly code: number;
+  /** The host's `msg`, verbatim. Never branch on it: hosts translate it. */
+  readonly msg: string;
+  /** Method and path that failed, e.g. `POST /api/v1/suno/cover/generate`. */
+  readonly endpoint: string;
+  /** The parsed response body (or its text). */
+  readonly body: unknown;
+  /** Milliseconds the host asked to wait (`Retry-After`), when it said. */
+  readonly retryAfter: number | undefined;
+
+  constructor(details: ApiErrorDetails, hint?: string) {
+    const where =
+      details.status === details.code
+        ? `HTTP ${details.status}`
+        : `code ${details.code}, HTTP ${details.status}`;
+    super(
+      `${details.endpoint} failed: ${details.msg || 'no message'} (${where})${hint ? `. ${hint}` : ''}`,
+    );
+    this.status = details.status;
+    this.code = details.code;
+    this.msg = details.msg;
+    this.endpoint = details.endpoint;
+    this.body = details.body;
+    this.retryAfter = details.retryAfter;
+  }
+}
+
+/** 400, 413 or 422: the request was invalid. The message says which parameter. */
+export class BadRequestError extends ApiError {
+  override name = 'BadRequestError';
+}
+
+/** 401: the API key is missing, wrong or revoked. */
+export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError';
+  constructor(details: ApiErrorDetails) {
+    super(details, 'Check the API key: pass { apiKey } to new SunoCover() or set SUNO_API_KEY');
+  }
+}
+
+/** 402 (and 429 in one host's older scheme, see `msg`): not enough credits. */
+export class InsufficientCreditsError extends ApiError {
+  override name = 'InsufficientCreditsError';
+  constructor(details: ApiErrorDetails) {
+    super(details, 'Top up the account, then submit again');
+  }
+}
+
+/** 404, or a record-info answer that says the task does not exist. */
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+}
+
+/** 429, 430 or 405 (older scheme): too many requests. `retryAfter` is set when known. */
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
+}
+
+/** 455 (maintenance) or 503: the host is temporarily unavailable. */
+export class ServiceUnavailableError extends ApiError {
+  override name = 'ServiceUnavailableError';
+}
+
+/** HTTP 5xx, or body code 500, 501 or 505. */
+export class ServerError extends ApiError {
+  override name = 'ServerError';
+}
+
+/** No answer came: DNS, refused or reset connection, TLS failure. `cause` holds the reason. */
+export class ConnectionError extends SunoCoverError {
+  override name = 'ConnectionError';
+  /** Method and path that failed. */
+  readonly endpoint: string;
+  constructor(endpoint: string, message: string, options?: ErrorOptions) {
+    super(`${endpoint} failed: ${message}`, options);
+    this.endpoint = endpoint;
+  }
+}
+
+/** No answer came within the request `timeout`. */
+export class RequestTimeoutError extends ConnectionError {
+  override name = 'RequestTimeoutError';
+  /** The timeout that passed, in ms. */
+  readonly timeout: number;
+  constructor(endpoint: string, timeout: number) {
+    super(
+      endpoint,
+      `no response within ${timeout} ms (raise the client's \`timeout\` option if the host is slow)`,
+    );
+    this.timeout = timeout;
+  }
+}
+
+/** The host answered success, but the body does not have the documented shape. */
+export class ResponseValidationError extends SunoCoverError {
+  override name = 'ResponseValidationError';
+  /** Method and path whose answer was unexpected. */
+  readonly endpoint: string;
+  /** The parsed body (or its text). */
+  readonly body: unknown;
+  /** What did not match, as `{ path, message }` pairs from the schema. */
+  readonly issues: readonly { path: readonly PropertyKey[]; message: string }[];
+  constructor(endpoint: string, body: unknown, issues: ResponseValidationError['issues']) {
+    const first = issues
+      .slice(0, 3)
+      .map(
+        (issue) =>
+          `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`,
+      )
+      .join('; ');
+    super(`${endpoint} answered with an unexpected body: ${first || 'not a JSON envelope'}`);
+    this.endpoint = endpoint;
+    this.body = body;
+    this.issues = issues;
+  }
+}
+
+/** Body codes that read as a rate limit in one of the hosts' schemes. */
+const rateLimitCodes = new Set([405, 429, 430]);
+
+/**
+Picks the error class for an answer. `fromBody` says whether `code` came from an envelope:
+405 in a body is the older scheme's rate limit, while HTTP 405 is "method not allowed".
+*/
+export function apiErrorFor(details: ApiErrorDetails, fromBody: boolean): ApiError {
+  const { code } = details;
+  if (code === 401) return new AuthenticationError(details);
+  if (code === 402) return new InsufficientCreditsError(details);
+  if (code === 404) return new NotFoundError(details);
+  if (code === 429 || (fromBody && rateLimitCodes.has(code))) return new RateLimitError(details);
+  if (code === 455 || code === 503) return new ServiceUnavailableError(details);
+  if (code === 400 || code === 413 || code === 422) return new BadRequestError(details);
+  if (code >= 500 && code < 600) return new ServerError(details);
+  return new ApiError(details);
+}

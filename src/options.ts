@@ -1,0 +1,211 @@
+import { InvalidArgumentError } from './errors.js';
+
+/**
+Options of `new SunoCover(options)`. Every option is optional when its environment
+variable is set.
+*/
+export interface ClientOptions {
+  /**
+  Your API key, sent as `Authorization: Bearer <apiKey>`. Never logged, never in an error.
+  @default process.env.SUNO_API_KEY
+  @example
+  new SunoCover({ apiKey: 'sk-…' })
+  */
+  apiKey?: string | undefined;
+  /**
+  The host to talk to. Every documented host serves the same paths.
+  @default process.env.SUNO_BASE_URL ?? 'https://api.sunoapi.org'
+  @example
+  new SunoCover({ baseUrl: 'https://api.kie.ai' })
+  */
+  baseUrl?: string | undefined;
+  /**
+  The `callBackUrl` sent with every generate call that does not give its own. Without
+  either, the SDK sends {@link NO_CALLBACK_URL} and results arrive by polling.
+  @default undefined
+  @example
+  new SunoCover({ callbackUrl: 'https://example.com/api/suno-cover?token=…' })
+  */
+  callbackUrl?: string | undefined;
+  /**
+  The account's `webhookHmacKey` (kie.ai), to verify signed callbacks. Never logged.
+  @default process.env.SUNO_WEBHOOK_SECRET
+  */
+  webhookSecret?: string | undefined;
+  /**
+  How often a tracked task is polled with Get Cover Details, in ms. The API's docs
+  recommend 30 seconds.
+  @default 30_000
+  */
+  pollInterval?: number | undefined;
+  /**
+  Time allowed for one request attempt, until its whole body has arrived, in ms.
+  @default 60_000
+  */
+  timeout?: number | undefined;
+  /**
+  How many times a failed request is retried (see the README's retry policy). 0 turns
+  retries off.
+  @default 2
+  */
+  maxRetries?: number | undefined;
+  /**
+  The `fetch` to use, e.g. one with a proxy agent. It is called unbound.
+  @default globalThis.fetch
+  */
+  fetch?: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
+  /**
+  Extra headers sent with every request.
+  @default {}
+  @example
+  new SunoCover({ headers: { 'X-Request-Source': 'my-app' } })
+  */
+  headers?: Record<string, string> | undefined;
+  /**
+  The path of the remaining-credits endpoint, for `suno.credits()`.
+  @default 'api/v1/chat/credit' when `baseUrl` is kie.ai's, else 'api/v1/generate/credit'
+  */
+  creditsPath?: string | undefined;
+}
+
+/** Options of a single call. */
+export interface RequestOptions {
+  /** Cancels the call, including the wait between retries; it rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's `timeout` for this call, in ms. */
+  timeout?: number | undefined;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number | undefined;
+}
+
+/** Client options after defaults and validation. Internal: holds the secrets. */
+export interface NormalizedOptions {
+  apiKey: string;
+  baseUrl: string;
+  callbackUrl: string | undefined;
+  webhookSecret: string | undefined;
+  pollInterval: number;
+  timeout: number;
+  maxRetries: number;
+  fetch: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
+  headers: Record<string, string>;
+  creditsPath: string;
+}
+
+export const defaultBaseUrl = 'https://api.sunoapi.org';
+
+/** The longest delay a JavaScript timer can hold. */
+const maxTimer = 2_147_483_647;
+
+function readEnv(name: string): string | undefined {
+  // Edge runtimes have no `process`; Deno and Bun have one.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const value = env?.[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** Checks that `value` is an absolute http(s) URL; returns it without trailing slashes. */
+export function checkUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidArgumentError(
+      `\`${name}\` must be a non-empty URL string, got ${describe(value)}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InvalidArgumentError(`\`${name}\` is not a valid absolute URL: "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidArgumentError(`\`${name}\` must be an http(s) URL, got "${url.protocol}"`);
+  }
+  return value.trim().replace(/\/+$/, '');
+}
+
+export function checkDuration(name: string, value: unknown, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > maxTimer) {
+    throw new InvalidArgumentError(
+      `\`${name}\` must be a number of milliseconds from ${min} to ${maxTimer}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+export function checkRetries(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 10) {
+    throw new InvalidArgumentError(
+      `\`maxRetries\` must be an integer from 0 to 10, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A short, secret-free description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : `"${value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
+}
+
+export function normalizeOptions(options: ClientOptions): NormalizedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(
+      `new SunoCover(options) takes an options object, got ${describe(options)}`,
+    );
+  }
+  const apiKey = options.apiKey ?? readEnv('SUNO_API_KEY');
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    // Only the type is named: a wrong value might still be a real key.
+    throw new InvalidArgumentError(
+      `Missing API key: pass { apiKey } to new SunoCover() or set the SUNO_API_KEY environment variable${
+        apiKey === undefined
+          ? ''
+          : ` (got ${typeof apiKey === 'string' ? 'an empty string' : typeof apiKey})`
+      }`,
+    );
+  }
+  const baseUrl = checkUrl(
+    'baseUrl',
+    options.baseUrl ?? readEnv('SUNO_BASE_URL') ?? defaultBaseUrl,
+  );
+  const callbackUrl =
+    options.callbackUrl === undefined ? undefined : checkUrl('callbackUrl', options.callbackUrl);
+  const webhookSecret = options.webhookSecret ?? readEnv('SUNO_WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && (typeof webhookSecret !== 'string' || webhookSecret === '')) {
+    throw new InvalidArgumentError('`webhookSecret` must be a non-empty string');
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new InvalidArgumentError(`\`fetch\` must be a function, got ${describe(options.fetch)}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (typeof value !== 'string') {
+      throw new InvalidArgumentError(
+        `Header "${name}" must have a string value, got ${describe(value)}`,
+      );
+    }
+    headers[name] = value;
+  }
+  const isKie = /(^|\.)kie\.ai$/i.test(new URL(baseUrl).hostname);
+  const creditsPath = (
+    options.creditsPath ?? (isKie ? 'api/v1/chat/credit' : 'api/v1/generate/credit')
+  ).replace(/^\/+/, '');
+  return {
+    apiKey: apiKey.trim(),
+    baseUrl,
+    callbackUrl,
+    webhookSecret,
+    pollInterval: checkDuration('pollInterval', options.pollInterval, 30_000, 100),
+    timeout: checkDuration('timeout', options.timeout, 60_000),
+    maxRetries: checkRetries(options.maxRetries, 2),
+    fetch: options.fetch,
+    headers,
+    creditsPath,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+Wire shapes of the API as zod schemas (`zod/mini`, for bundle size). Every public type of
+an API answer is inferred from here, so the schema and the type cannot drift apart.
+
+The schemas accept what the hosts are documented or seen to send, not only what their
+examples show: nullable fields, numbers as strings, `task_id` beside `taskId`.
+*/
+import * as z from 'zod/mini';
+import { type CoverStatus, SuccessFlag } from './codes.js';
+
+const nonEmptyString = z.string().check(z.minLength(1));
+
+/** An integer, also when a host sends it as a string ("200"). */
+const integer = z.union([
+  z.int(),
+  z.pipe(z.string().check(z.regex(/^-?\d+$/)), z.transform(Number)),
+]);
+
+/** A number, also when a host sends it as a string ("12.5"). */
+const numeric = z.union([
+  z.number(),
+  z.pipe(z.string().check(z.regex(/^-?\d+(\.\d+)?$/)), z.transform(Number)),
+]);
+
+/** A time as an ISO string or epoch milliseconds; unreadable or missing times become `null`. */
+const time = z.pipe(
+  z.nullish(z.union([z.string(), z.number()])),
+  z.transform((value): Date | null => {
+    if (value === null || value === undefined || value === '') return null;
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }),
+);
+
+/** The `{ code, msg, data }` envelope every endpoint answers with. */
+export const envelopeSchema = z.object({
+  code: integer,
+  msg: z.pipe(
+    z.nullish(z.string()),
+    z.transform((msg) => msg ?? ''),
+  ),
+  data: z.optional(z.unknown()),
+});
+
+/** The `data` of a successful `POST /api/v1/suno/cover/generate`. */
+export const generateDataSchema = z.object({
+  /** The new cover task id (not the music task id that was sent). */
+  taskId: nonEmptyString,
+});
+
+/** The body the SDK sends to `POST /api/v1/suno/cover/generate`. */
+export const generateBodySchema = z.object({
+  taskId: nonEmptyString,
+  callBackUrl: nonEmptyString,
+});
+
+/** Status names that the docs' prose uses; some hosts may send them in place of the number. */
+const flagNames: Record<string, SuccessFlag> = {
+  PENDING: SuccessFlag.Pending,
+  GENERATING: SuccessFlag.Generating,
+  SUCCESS: SuccessFlag.Success,
+  CREATE_TASK_FAILED: SuccessFlag.Failed,
+  GENERATE_COVER_FAILED: SuccessFlag.Failed,
+};
+
+const successFlag = z.union([
+  integer,
+  z.pipe(
+    z.string().check(z.refine((name) => name.toUpperCase() in flagNames, 'unknown status name')),
+    z.transform((name) => flagNames[name.toUpperCase()] as number),
+  ),
+]);
+
+/** The `data` of `GET /api/v1/suno/cover/record-info`, as the host sends it. */
+export const recordInfoDataSchema = z.object({
+  taskId: nonEmptyString,
+  parentTaskId: z.nullish(z.string()),
+  callbackUrl: z.nullish(z.string()),
+  /** The request spells it `callBackUrl`; accepted here too in case a host echoes that. */
+  callBackUrl: z.nullish(z.string()),
+  createTime: time,
+  completeTime: time,
+  response: z.nullish(z.object({ images: z.nullish(z.array(z.string())) })),
+  successFlag,
+  errorCode: z.nullish(integer),
+  errorMessage: z.nullish(z.string()),
+});
+
+/** Error codes that mean "no error" in record-info's `errorCode`. */
+const noErrorCodes = new Set([0, 200]);
+
+function statusOf(
+  flag: number,
+  errorCode: number | null,
+  errorMessage: string | null,
+): CoverStatus {
+  if (flag === SuccessFlag.Success) return 'succeeded';
+  if (flag === SuccessFlag.Failed) return 'failed';
+  // A permanent error can show up in the error fields before the flag turns to 3.
+  if (
+    (errorMessage !== null && errorMessage.trim() !== '') ||
+    (errorCode !== null && !noErrorCodes.has(errorCode))
+  ) {
+    return 'failed';
+  }
+  // Unknown flags are treated as "still pending" so that a tracker keeps asking.
+  return flag === SuccessFlag.Generating ? 'generating' : 'pending';
+}
+
+/** Record-info `data`, normalized into {@link CoverDetails}. */
+export const coverDetailsSchema = z.pipe(
+  recordInfoDataSchema,
+  z.transform((raw) => {
+    const errorCode = raw.errorCode ?? null;
+    const errorMessage = raw.errorMessage ?? null;
+    return {
+      /** The cover task id. */
+      taskId: raw.taskId,
+      /** The music task id the cover was made for. */
+      parentTaskId: raw.parentTaskId ?? null,
+      /** The callback URL the task was submitted with. */
+      callbackUrl: raw.callbackUrl ?? raw.callBackUrl ?? null,
+      /** Derived from `successFlag` and the error fields. */
+      status: statusOf(raw.successFlag, errorCode, errorMessage),
+      /** The raw flag: 0 pending, 2 generating, 1 success, 3 failed (see `SuccessFlag`). */
+      successFlag: raw.successFlag,
+      /** Image URLs (usually 2) once succeeded; empty before. Kept by the host ~14 days. */
+      images: raw.response?.images ?? [],
+      /** The host's error code; `null`, 0 or 200 when there is none. */
+      errorCode,
+      /** The host's error message, verbatim; `null` or empty when there is none. */
+      errorMessage,
+      createTime: raw.createTime,
+      completeTime: raw.completeTime,
+    };
+  }),
+);
+
+/** Details of a cover task, from `covers.get()`. */
+export type CoverDetails = z.output<typeof coverDetailsSchema>;
+
+/** The `data` of the credit endpoints: remaining credits (kie.ai may send a fraction). */
+export const creditsDataSchema = numeric;

@@ -1,0 +1,12 @@
+export { coverPng } from './png.js';
+export type {
+  CallbackAttempt,
+  CoverScenario,
+  CoverSimulator,
+  CoverSimulatorOptions,
+  SimulatedTask,
+  SimulatorEndpoint,
+  SimulatorFault,
+  SimulatorRequest,
+} from './simulator.js';
+export { createCoverSimulator } from './simulator.js';

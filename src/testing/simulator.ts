@@ -1,0 +1,566 @@
+/**
+A real HTTP server on 127.0.0.1 that behaves like the cover API's hosts as they are
+documented: the envelope with body codes (errors as HTTP 200 with a body code, as real
+hosts do), Bearer auth, one cover per music task, the task lifecycle, callbacks (signed
+with kie.ai's scheme when a key is set, retried when the receiver does not answer 200),
+and the images themselves as PNGs. Node only.
+*/
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { signCoverCallback } from '../signature.js';
+import { coverPng } from './png.js';
+
+/** The endpoints the simulator serves, by the names its knobs use. */
+export type SimulatorEndpoint = 'generate' | 'record-info' | 'credit' | 'image';
+
+/**
+A fault to inject on an endpoint's next answers, before anything else is checked.
+With none of `body`, `hang` or `reset`, it answers the envelope `{ code, msg, data: null }`.
+*/
+export interface SimulatorFault {
+  /** HTTP status of the answer. @default 200 */
+  status?: number;
+  /** Body code of the envelope. @default status, or 500 when status is 200 */
+  code?: number;
+  /** Body msg. @default 'Simulated failure' */
+  msg?: string;
+  /** A `Retry-After` header to send (seconds, or an HTTP date string). */
+  retryAfter?: number | string;
+  /** A raw body to send in place of the envelope (e.g. malformed JSON). */
+  body?: string;
+  /** Never answer; the connection stays open until the client gives up or the simulator closes. */
+  hang?: boolean;
+  /** Destroy the connection without an answer. */
+  reset?: boolean;
+  /** How many answers this fault applies to. @default 1 */
+  times?: number;
+}
+
+/** How the simulator plays out the cover task of one music task. */
+export interface CoverScenario {
+  /**
+  `'success'`, or a failure with the callback code it reports (400, 408, 500, 501, 531…).
+  @default 'success'
+  */
+  outcome?: 'success' | { code: number; msg?: string };
+  /** How many images a success has. @default 2 */
+  images?: number;
+  /** `'drop'` never sends the callback (a firewall, a lost request). @default 'deliver' */
+  callback?: 'deliver' | 'drop';
+  /** How long the task stays pending (flag 0), in ms. @default the simulator's `pendingMs` */
+  pendingMs?: number;
+  /** How long the task stays generating (flag 2), in ms. @default the simulator's `generatingMs` */
+  generatingMs?: number;
+}
+
+export interface CoverSimulatorOptions {
+  /** The API key the simulator accepts. @default 'sim-test-key' */
+  apiKey?: string;
+  /** Port on 127.0.0.1. @default 0 (an ephemeral port) */
+  port?: number;
+  /** Credits the account starts with. @default 100 */
+  credits?: number;
+  /** Credits one cover costs (the real cost is undocumented). @default 1 */
+  coverCost?: number;
+  /** How long a new task stays pending, in ms. @default 100 */
+  pendingMs?: number;
+  /** How long a task stays generating, in ms. @default 200 */
+  generatingMs?: number;
+  /** Sign callbacks with kie.ai's scheme using this key. @default undefined (unsigned) */
+  webhookHmacKey?: string;
+  /**
+  Delays before re-sending a callback the receiver did not answer with 200, in ms. Real
+  hosts retry up to 3 times (one at 1, 5 and 15 minutes); the default is faster.
+  @default [200, 1000, 3000]
+  */
+  callbackRetryDelays?: readonly number[];
+  /** How long the simulator waits for a callback receiver's answer, in ms. @default 15_000 */
+  callbackTimeout?: number;
+  /** Music task ids that exist; `'any'` accepts every id. @default 'any' */
+  musicTasks?: 'any' | readonly string[];
+  /** Added to every API answer, in ms. @default 0 */
+  latency?: number;
+  /**
+  How record-info answers an unknown cover task id: HTTP 200 with code 422 "Record does not
+  exist", with code 404, or with `data: null`. Hosts are seen to do each.
+  @default 'code-422'
+  */
+  unknownTask?: 'code-422' | 'code-404' | 'null-data';
+  /** The code of the "cover already generated" answer. @default 400 */
+  existingCoverCode?: 400 | 409;
+  /** Makes task ids differ between simulators. @default 'sim' */
+  seed?: string;
+}
+
+/** A request the simulator received. The key itself is never recorded. */
+export interface SimulatorRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  /** Whether the Bearer key was right. */
+  authorized: boolean;
+  at: number;
+}
+
+/** One attempt to deliver a callback. */
+export interface CallbackAttempt {
+  taskId: string;
+  url: string;
+  attempt: number;
+  body: unknown;
+  headers: Record<string, string>;
+  /** The receiver's HTTP status, or `undefined` when it did not answer. */
+  status: number | undefined;
+  error: string | undefined;
+  at: number;
+}
+
+/** A cover task as the simulator holds it. */
+export interface SimulatedTask {
+  taskId: string;
+  parentTaskId: string;
+  callbackUrl: string;
+  successFlag: 0 | 1 | 2 | 3;
+  images: string[];
+  errorCode: number | null;
+  errorMessage: string | null;
+  createTime: string;
+  completeTime: string | null;
+  scenario: Required<Pick<CoverScenario, 'images' | 'callback' | 'pendingMs' | 'generatingMs'>> & {
+    outcome: CoverScenario['outcome'];
+  };
+}
+
+export interface CoverSimulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234`: pass it as `baseUrl`. */
+  readonly url: string;
+  /** The key the simulator accepts: pass it as `apiKey`. */
+  readonly apiKey: string;
+  /** Every request received, oldest first. */
+  readonly requests: readonly SimulatorRequest[];
+  /** Every callback delivery attempt, oldest first. */
+  readonly callbacks: readonly CallbackAttempt[];
+  /** Remaining credits. */
+  credits: number;
+  /** Decides how the cover task of `musicTaskId` will play out; call before generating. */
+  scenario(musicTaskId: string, scenario: CoverScenario): void;
+  /** Injects a fault into the next answer(s) of an endpoint; faults queue up. */
+  fail(endpoint: SimulatorEndpoint, fault?: SimulatorFault): void;
+  /** A snapshot of a cover task, by cover task id. */
+  task(coverTaskId: string): SimulatedTask | undefined;
+  /** Resolves when no task is still running and no callback is still being delivered. */
+  idle(): Promise<void>;
+  /** Stops the server, every timer and every delivery. */
+  close(): Promise<void>;
+}
+
+const generatePath = '/api/v1/suno/cover/generate';
+const recordInfoPath = '/api/v1/suno/cover/record-info';
+const creditPaths = new Set(['/api/v1/generate/credit', '/api/v1/chat/credit']);
+
+const failureMessages: Record<number, string> = {
+  400: 'Validation error - Request parameters invalid',
+  408: 'Rate limited - Timeout',
+  500: 'Server error - Unexpected error occurred while processing request',
+  501: 'Cover generation failed',
+  531: 'Server error - Sorry, generation failed due to an issue. Your credits have been refunded. Please try again',
+};
+
+/**
+Starts a simulator on 127.0.0.1.
+
+@example
+```ts
+import { createCoverSimulator } from 'suno-cover/testing';
+const sim = await createCoverSimulator();
+const suno = new SunoCover({ apiKey: sim.apiKey, baseUrl: sim.url });
+// …
+await sim.close();
+```
+*/
+export async function createCoverSimulator(
+  options: CoverSimulatorOptions = {},
+): Promise<CoverSimulator> {
+  const apiKey = options.apiKey ?? 'sim-test-key';
+  const seed = options.seed ?? 'sim';
+  const pendingMs = options.pendingMs ?? 100;
+  const generatingMs = options.generatingMs ?? 200;
+  const retryDelays = options.callbackRetryDelays ?? [200, 1000, 3000];
+  const callbackTimeout = options.callbackTimeout ?? 15_000;
+  const latency = options.latency ?? 0;
+  const coverCost = options.coverCost ?? 1;
+  const knownMusic =
+    options.musicTasks === undefined || options.musicTasks === 'any'
+      ? undefined
+      : new Set(options.musicTasks);
+
+  const tasks = new Map<string, SimulatedTask>();
+  const coverOfMusic = new Map<string, string>();
+  const scenarios = new Map<string, CoverScenario>();
+  const faults = new Map<SimulatorEndpoint, SimulatorFault[]>();
+  const requests: SimulatorRequest[] = [];
+  const callbacks: CallbackAttempt[] = [];
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const sockets = new Set<Socket>();
+  const deliveries = new AbortController();
+  let busy = 0;
+  let idleWaiters: (() => void)[] = [];
+  let counter = 0;
+  let closed = false;
+
+  const state = { credits: options.credits ?? 100 };
+
+  function later(ms: number, run: () => void): void {
+    busy++;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      try {
+        run();
+      } finally {
+        done();
+      }
+    }, ms);
+    timers.add(timer);
+  }
+
+  function done(): void {
+    busy--;
+    if (busy === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  function newTaskId(): string {
+    counter++;
+    return createHash('md5').update(`${seed}:${counter}`).digest('hex');
+  }
+
+  function imageUrl(taskId: string, index: number): string {
+    return `${simulator.url}/images/${taskId}/${index + 1}.png`;
+  }
+
+  function startLifecycle(task: SimulatedTask): void {
+    later(task.scenario.pendingMs, () => {
+      if (task.successFlag === 0) task.successFlag = 2;
+      later(task.scenario.generatingMs, () => complete(task));
+    });
+  }
+
+  function complete(task: SimulatedTask): void {
+    const { outcome } = task.scenario;
+    task.completeTime = new Date().toISOString();
+    let body: unknown;
+    if (outcome === undefined || outcome === 'success') {
+      task.successFlag = 1;
+      task.images = Array.from({ length: task.scenario.images }, (_, i) =>
+        imageUrl(task.taskId, i),
+      );
+      task.errorCode = 200;
+      task.errorMessage = '';
+      body = { code: 200, msg: 'success', data: { taskId: task.taskId, images: task.images } };
+    } else {
+      const msg = outcome.msg ?? failureMessages[outcome.code] ?? 'Cover generation failed';
+      task.successFlag = 3;
+      task.errorCode = outcome.code;
+      task.errorMessage = msg;
+      body = { code: outcome.code, msg, data: { taskId: task.taskId, images: null } };
+    }
+    if (task.scenario.callback === 'deliver' && !isUndeliverable(task.callbackUrl)) {
+      deliver(task, body, 1);
+    }
+  }
+
+  function deliver(task: SimulatedTask, body: unknown, attempt: number): void {
+    busy++;
+    void (async () => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (options.webhookHmacKey) {
+        Object.assign(
+          headers,
+          await signCoverCallback({ taskId: task.taskId, secret: options.webhookHmacKey }),
+        );
+      }
+      const record: CallbackAttempt = {
+        taskId: task.taskId,
+        url: task.callbackUrl,
+        attempt,
+        body,
+        headers,
+        status: undefined,
+        error: undefined,
+        at: Date.now(),
+      };
+      callbacks.push(record);
+      try {
+        const response = await fetch(task.callbackUrl, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          signal: AbortSignal.any([deliveries.signal, AbortSignal.timeout(callbackTimeout)]),
+        });
+        record.status = response.status;
+        await response.arrayBuffer().catch(() => undefined);
+      } catch (error) {
+        record.error = error instanceof Error ? error.message : String(error);
+      }
+      const delay = retryDelays[attempt - 1];
+      if (record.status !== 200 && delay !== undefined && !closed) {
+        later(delay, () => deliver(task, body, attempt + 1));
+      }
+    })().finally(done);
+  }
+
+  function takeFault(endpoint: SimulatorEndpoint): SimulatorFault | undefined {
+    const queue = faults.get(endpoint);
+    const fault = queue?.[0];
+    if (!fault || !queue) return undefined;
+    const times = (fault.times ?? 1) - 1;
+    if (times <= 0) queue.shift();
+    else queue[0] = { ...fault, times };
+    return fault;
+  }
+
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const write = () => {
+      if (res.destroyed) return;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(text);
+    };
+    if (latency > 0) later(latency, write);
+    else write();
+  }
+
+  function envelope(res: ServerResponse, code: number, msg: string, data: unknown = null): void {
+    send(res, 200, { code, msg, data });
+  }
+
+  function applyFault(res: ServerResponse, fault: SimulatorFault): void {
+    if (fault.reset) {
+      res.socket?.destroy();
+      return;
+    }
+    if (fault.hang) return; // closed by the client's timeout or by close()
+    const status = fault.status ?? 200;
+    const headers: Record<string, string> =
+      fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+    if (fault.body !== undefined) {
+      send(res, status, fault.body, headers);
+      return;
+    }
+    const code = fault.code ?? (status === 200 ? 500 : status);
+    send(res, status, { code, msg: fault.msg ?? 'Simulated failure', data: null }, headers);
+  }
+
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  function handleGenerate(res: ServerResponse, body: unknown) {
+    const { taskId, callBackUrl } = (body ?? {}) as { taskId?: unknown; callBackUrl?: unknown };
+    if (typeof taskId !== 'string' || taskId === '')
+      return envelope(res, 400, 'taskId is required');
+    if (typeof callBackUrl !== 'string' || callBackUrl === '')
+      return envelope(res, 400, 'callBackUrl is required');
+    if (knownMusic && !knownMusic.has(taskId)) return envelope(res, 404, 'Music task not found');
+    const existing = coverOfMusic.get(taskId);
+    if (existing) {
+      const code = options.existingCoverCode ?? 400;
+      return envelope(res, code, 'Cover already generated', { taskId: existing });
+    }
+    if (state.credits < coverCost) return envelope(res, 402, 'Insufficient credits');
+    state.credits -= coverCost;
+    const scenario = scenarios.get(taskId) ?? {};
+    const task: SimulatedTask = {
+      taskId: newTaskId(),
+      parentTaskId: taskId,
+      callbackUrl: callBackUrl,
+      successFlag: 0,
+      images: [],
+      errorCode: null,
+      errorMessage: null,
+      createTime: new Date().toISOString(),
+      completeTime: null,
+      scenario: {
+        outcome: scenario.outcome,
+        images: scenario.images ?? 2,
+        callback: scenario.callback ?? 'deliver',
+        pendingMs: scenario.pendingMs ?? pendingMs,
+        generatingMs: scenario.generatingMs ?? generatingMs,
+      },
+    };
+    tasks.set(task.taskId, task);
+    coverOfMusic.set(taskId, task.taskId);
+    if (task.scenario.outcome !== 'success' && task.scenario.outcome !== undefined) {
+      // A refunded failure gives the credits back, as the hosts say for code 531.
+      if (task.scenario.outcome.code === 531) state.credits += coverCost;
+    }
+    startLifecycle(task);
+    envelope(res, 200, 'success', { taskId: task.taskId });
+  }
+
+  function handleRecordInfo(res: ServerResponse, taskId: string | undefined) {
+    const task = taskId ? tasks.get(taskId) : undefined;
+    if (!task) {
+      const mode = options.unknownTask ?? 'code-422';
+      if (mode === 'null-data') return envelope(res, 200, 'success', null);
+      return envelope(res, mode === 'code-404' ? 404 : 422, 'Record does not exist');
+    }
+    envelope(res, 200, 'success', {
+      taskId: task.taskId,
+      parentTaskId: task.parentTaskId,
+      callbackUrl: task.callbackUrl,
+      completeTime: task.completeTime,
+      response: task.successFlag === 1 ? { images: task.images } : null,
+      successFlag: task.successFlag,
+      createTime: task.createTime,
+      errorCode: task.errorCode,
+      errorMessage: task.errorMessage,
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    const authorized = req.headers.authorization === `Bearer ${apiKey}`;
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorized,
+      at: Date.now(),
+    });
+
+    const image = /^\/images\/([0-9a-f]+)\/(\d+)\.png$/.exec(url.pathname);
+    const endpoint: SimulatorEndpoint | undefined =
+      url.pathname === generatePath
+        ? 'generate'
+        : url.pathname === recordInfoPath
+          ? 'record-info'
+          : creditPaths.has(url.pathname)
+            ? 'credit'
+            : image
+              ? 'image'
+              : undefined;
+    const fault = endpoint && takeFault(endpoint);
+    if (fault) return applyFault(res, fault);
+
+    if (image) {
+      const task = tasks.get(image[1] as string);
+      const index = Number(image[2]);
+      if (task?.successFlag !== 1 || index < 1 || index > task.images.length) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'image/png' }).end(coverPng(`${task.taskId}/${index}`));
+      return;
+    }
+    if (!endpoint)
+      return send(res, 404, {
+        code: 404,
+        msg: `No route ${req.method} ${url.pathname}`,
+        data: null,
+      });
+    // Real hosts answer a bad key with HTTP 200 and body code 401.
+    if (!authorized) return envelope(res, 401, 'Unauthorized: invalid or missing API key');
+    if (endpoint === 'generate') {
+      if (req.method !== 'POST')
+        return send(res, 405, { code: 405, msg: 'Method not allowed', data: null });
+      if (typeof body === 'string') return envelope(res, 400, 'Body is not valid JSON');
+      return handleGenerate(res, body);
+    }
+    if (req.method !== 'GET')
+      return send(res, 405, { code: 405, msg: 'Method not allowed', data: null });
+    if (endpoint === 'record-info')
+      return handleRecordInfo(res, url.searchParams.get('taskId') ?? undefined);
+    return envelope(res, 200, 'success', state.credits);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent && !res.destroyed)
+        send(res, 500, { code: 500, msg: String(error), data: null });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const simulator: CoverSimulator = {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    requests,
+    callbacks,
+    get credits() {
+      return state.credits;
+    },
+    set credits(value: number) {
+      state.credits = value;
+    },
+    scenario(musicTaskId, scenario) {
+      scenarios.set(musicTaskId, scenario);
+    },
+    fail(endpoint, fault = {}) {
+      const queue = faults.get(endpoint) ?? [];
+      queue.push(fault);
+      faults.set(endpoint, queue);
+    },
+    task(coverTaskId) {
+      const task = tasks.get(coverTaskId);
+      return task && structuredClone(task);
+    },
+    idle() {
+      return closed || busy === 0
+        ? Promise.resolve()
+        : new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      deliveries.abort();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      busy = 0;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    },
+  };
+  return simulator;
+}
+
+/** `.invalid` hosts never resolve; the SDK uses one when no callback URL was given. */
+function isUndeliverable(url: string): boolean {
+  try {
+    return new URL(url).hostname.endsWith('.invalid');
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  // The core runs on edge runtimes and browsers too, so nothing newer than ES2022.
+  target: 'es2022',
+  splitting: true,
+  treeshake: true,
+});
