@@ -39,6 +39,21 @@ export class SunoCover extends EventEmitter<ClientEvents> {
     return this.#options.baseUrl;
   }
 
+  /** A secret-free summary, so that logging the client never fails or leaks the key. */
+  toJSON(): Record<string, unknown> {
+    const { baseUrl, callbackUrl, pollInterval, timeout, maxRetries, webhookSecret } =
+      this.#options;
+    return {
+      baseUrl,
+      callbackUrl,
+      pollInterval,
+      timeout,
+      maxRetries,
+      apiKey: '[redacted]',
+      webhookSecret: webhookSecret === undefined ? undefined : '[redacted]',
+    };
+  }
+
   /**
   Remaining credits of the account (`GET /api/v1/generate/credit`, or kie.ai's
   `/api/v1/chat/credit`; see the `creditsPath` option). kie.ai may return a fraction.

@@ -20,21 +20,21 @@ With none of `body`, `hang` or `reset`, it answers the envelope `{ code, msg, da
 */
 export interface SimulatorFault {
   /** HTTP status of the answer. @default 200 */
-  status?: number;
+  status?: number | undefined;
   /** Body code of the envelope. @default status, or 500 when status is 200 */
-  code?: number;
+  code?: number | undefined;
   /** Body msg. @default 'Simulated failure' */
-  msg?: string;
+  msg?: string | undefined;
   /** A `Retry-After` header to send (seconds, or an HTTP date string). */
-  retryAfter?: number | string;
+  retryAfter?: number | string | undefined;
   /** A raw body to send in place of the envelope (e.g. malformed JSON). */
-  body?: string;
+  body?: string | undefined;
   /** Never answer; the connection stays open until the client gives up or the simulator closes. */
-  hang?: boolean;
+  hang?: boolean | undefined;
   /** Destroy the connection without an answer. */
-  reset?: boolean;
+  reset?: boolean | undefined;
   /** How many answers this fault applies to. @default 1 */
-  times?: number;
+  times?: number | undefined;
 }
 
 /** How the simulator plays out the cover task of one music task. */

@@ -1,0 +1,54 @@
+/**
+Bundle size is deterministic, so it is checked here; speed is for `npm run bench`.
+The core must also stay web-standard: it bundles for the browser with no Node built-in.
+*/
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function gzippedBundle(contents: string): Promise<number> {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return gzipSync(result.outputFiles[0]?.contents ?? new Uint8Array(), { level: 9 }).length;
+}
+
+function coreFiles(dir = join(root, 'src')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return ['testing', 'node'].includes(entry.name) ? [] : coreFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('bundle size', () => {
+  // A guard against regressions at today's size (18.3 KB, of which ky + p-retry +
+  // eventemitter3 + zod/mini are ~15 KB). The budget of the benchmarks issue is 15 KB.
+  it('keeps the main entry with all its dependencies at or under 19 KB minified and gzipped', async () => {
+    const size = await gzippedBundle("export * from './src/index.ts';");
+    console.log(`main entry: ${(size / 1024).toFixed(1)} KB min+gzip`);
+    expect(size).toBeLessThanOrEqual(19 * 1024);
+  });
+});
+
+describe('the web-standard core', () => {
+  it('imports no node: module and uses no Buffer or process import', () => {
+    const offenders = coreFiles().filter((file) => {
+      const source = readFileSync(file, 'utf8');
+      return /from ['"]node:|require\(|\bBuffer\b/.test(source);
+    });
+    expect(offenders.map((file) => relative(root, file))).toEqual([]);
+    expect(coreFiles().length).toBeGreaterThan(5);
+  });
+});

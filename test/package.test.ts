@@ -1,0 +1,107 @@
+/**
+Packs the package as npm would publish it, checks it with publint and
+@arethetypeswrong/cli, installs the tarball into an empty app and uses it there through
+both `import` and `require` on this Node.
+*/
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const run = (command: string, args: string[], cwd: string) =>
+  execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
+
+let work: string;
+let tarball: string;
+let app: string;
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist', 'index.js'))) run('npm', ['run', 'build'], root);
+  work = mkdtempSync(join(tmpdir(), 'suno-cover-pack-'));
+  const [packed] = JSON.parse(
+    run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root),
+  ) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  tarball = join(work, packed?.filename ?? '');
+  app = join(work, 'app');
+  run('mkdir', ['-p', app], work);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  run(
+    'npm',
+    ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'],
+    app,
+  );
+}, 180_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const script = (load: string) => `
+${load}
+const sim = await createCoverSimulator({ pendingMs: 5, generatingMs: 5 });
+try {
+  const suno = new SunoCover({ apiKey: sim.apiKey, baseUrl: sim.url });
+  const task = await suno.covers.generate({ taskId: 'music-1' });
+  await sim.idle();
+  const details = await suno.covers.get(task.taskId);
+  console.log(JSON.stringify({ status: details.status, images: details.images.length, error: new NotFoundError({ status: 404, code: 404, msg: '', endpoint: 'x', body: null }) instanceof SunoCoverError }));
+} finally {
+  await sim.close();
+}`;
+
+describe('the published package', () => {
+  it('passes publint', () => {
+    const output = run(
+      bin('publint'),
+      ['run', '--strict', '--pack', 'false', join(app, 'node_modules', 'suno-cover')],
+      root,
+    );
+    expect(output).toMatch(/All good!/);
+  });
+
+  it('passes @arethetypeswrong/cli for every Node 16+ resolution', () => {
+    // attw exits non-zero on any problem, which fails `run`; node10 (no `exports`) is out of scope.
+    const output = run(bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii'], root);
+    for (const entry of ['"suno-cover"', '"suno-cover/testing"']) {
+      const section = output.slice(output.indexOf(entry));
+      expect(section).toMatch(/node16 \(from CJS\): 🟢 \(CJS\)/);
+      expect(section).toMatch(/node16 \(from ESM\): 🟢 \(ESM\)/);
+    }
+  });
+
+  it('holds only dist/ besides package.json, README and LICENSE', () => {
+    const listing = run('tar', ['-tzf', tarball], root).trim().split('\n');
+    expect(
+      listing.every((path) => /^package\/(dist\/|package\.json$|README\.md$|LICENSE$)/.test(path)),
+    ).toBe(true);
+    expect(listing).toContain('package/dist/index.d.cts');
+  });
+
+  it('works through import (ESM)', () => {
+    const code = script(
+      "const { SunoCover, NotFoundError, SunoCoverError } = await import('suno-cover');\nconst { createCoverSimulator } = await import('suno-cover/testing');",
+    );
+    const output = run('node', ['--input-type=module', '-e', code], app);
+    expect(JSON.parse(output)).toEqual({ status: 'succeeded', images: 2, error: true });
+  });
+
+  it('works through require (CJS), which loads the ESM-only ky and p-retry on Node 20.19+', () => {
+    const code = script(
+      "const { SunoCover, NotFoundError, SunoCoverError } = require('suno-cover');\nconst { createCoverSimulator } = require('suno-cover/testing');",
+    );
+    const output = run('node', ['--input-type=commonjs', '-e', `(async () => {${code}\n})()`], app);
+    expect(JSON.parse(output)).toEqual({ status: 'succeeded', images: 2, error: true });
+  });
+});
