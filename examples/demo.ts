@@ -19,24 +19,32 @@ const red = paint(31);
 const bold = paint(1);
 
 const started = Date.now();
-const log = (text: string) => console.log(`${dim(`[${((Date.now() - started) / 1000).toFixed(1).padStart(4)}s]`)} ${text}`);
+const log = (text: string) =>
+  console.log(`${dim(`[${((Date.now() - started) / 1000).toFixed(1).padStart(4)}s]`)} ${text}`);
 const short = (id: string) => `${id.slice(0, 8)}…`;
 
 const sim = await createCoverSimulator({ pendingMs: 400, generatingMs: 900 });
 sim.scenario('music-refunded', { outcome: { code: 531 }, generatingMs: 600 });
 
 const suno = new SunoCover({ apiKey: sim.apiKey, baseUrl: sim.url });
-suno.on('retry', (event) => log(dim(`retry ${event.attempt} of ${event.endpoint} in ${event.delay} ms`)));
+suno.on('retry', (event) =>
+  log(dim(`retry ${event.attempt} of ${event.endpoint} in ${event.delay} ms`)),
+);
 
-console.log(bold('suno-cover demo') + dim(` — simulator at ${sim.url}, credits: ${await suno.credits()}\n`));
+console.log(
+  bold('suno-cover demo') + dim(` — simulator at ${sim.url}, credits: ${await suno.credits()}\n`),
+);
 
 try {
   const music = ['music-sunrise', 'music-midnight', 'music-refunded'];
   const tasks = await Promise.all(music.map((taskId) => suno.covers.generate({ taskId })));
-  for (const task of tasks) log(`submitted cover ${bold(short(task.taskId))} for ${task.parentTaskId}`);
+  for (const task of tasks)
+    log(`submitted cover ${bold(short(task.taskId))} for ${task.parentTaskId}`);
 
   const again = await suno.covers.generate({ taskId: 'music-sunrise' });
-  log(`submitted music-sunrise again → existing: ${again.existing}, same task ${short(again.taskId)} (no credits spent)`);
+  log(
+    `submitted music-sunrise again → existing: ${again.existing}, same task ${short(again.taskId)} (no credits spent)`,
+  );
 
   // Until the tracking layer lands, follow each task by hand with covers.get().
   const finished = await Promise.all(tasks.map((task) => follow(task.taskId)));
@@ -46,7 +54,9 @@ try {
   console.log();
   for (const details of finished) {
     if (details.status === 'failed') {
-      console.log(`${red('✗')} ${details.parentTaskId}: failed with ${details.errorCode} — ${details.errorMessage}`);
+      console.log(
+        `${red('✗')} ${details.parentTaskId}: failed with ${details.errorCode} — ${details.errorMessage}`,
+      );
       continue;
     }
     const files = await Promise.all(
@@ -72,8 +82,13 @@ async function follow(taskId: string): Promise<CoverDetails> {
     const details = await suno.covers.get(taskId);
     if (details.status !== last) {
       last = details.status;
-      const mark = details.status === 'succeeded' ? green(last) : details.status === 'failed' ? red(last) : last;
-      log(`${short(taskId)} ${details.parentTaskId.padEnd(15)} ${mark}`);
+      const mark =
+        details.status === 'succeeded'
+          ? green(last)
+          : details.status === 'failed'
+            ? red(last)
+            : last;
+      log(`${short(taskId)} ${(details.parentTaskId ?? '').padEnd(15)} ${mark}`);
     }
     if (details.status === 'succeeded' || details.status === 'failed') return details;
     await new Promise((resolve) => setTimeout(resolve, 250));
