@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'node/index': 'src/node/index.ts',
+  },
+  // The subpaths import the main entry by name, so that CJS and ESM alike share one copy of
+  // the classes (instanceof works across entries).
+  external: ['suno-cover'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { Covers } from './covers.js';
-import type { ClientEvents } from './events.js';
+import { type ClientEvents, emitSafely } from './events.js';
 import { createHttp, type Http } from './internal/http.js';
 import {
   type ClientOptions,
@@ -8,7 +8,9 @@ import {
   normalizeOptions,
   type RequestOptions,
 } from './options.js';
+import { CallbackReceiver } from './receiver.js';
 import { creditsDataSchema } from './schemas.js';
+import { Tracker } from './tracker.js';
 
 /**
 The suno-cover client.
@@ -23,6 +25,8 @@ const task = await suno.covers.generate({ taskId: musicTaskId });
 export class SunoCover extends EventEmitter<ClientEvents> {
   /** Cover tasks: `generate`, `get`. */
   readonly covers: Covers;
+  /** Receiving callbacks: `handle` (Fetch), `receive` (in-process), `process` (adapters). */
+  readonly callbacks: CallbackReceiver;
   // Private fields: the API key and webhook secret never show in JSON.stringify or util.inspect.
   readonly #options: NormalizedOptions;
   readonly #http: Http;
@@ -30,8 +34,15 @@ export class SunoCover extends EventEmitter<ClientEvents> {
   constructor(options: ClientOptions = {}) {
     super();
     this.#options = normalizeOptions(options);
-    this.#http = createHttp(this.#options, (event) => this.emit('retry', event));
+    this.#http = createHttp(this.#options, (event) => emitSafely(this, 'retry', event));
     this.covers = new Covers(this.#http, this.#options);
+    const tracker = new Tracker(this, this.#options.recentOutcomes);
+    this.callbacks = new CallbackReceiver({
+      options: this.#options,
+      tracker,
+      client: this,
+      covers: this.covers,
+    });
   }
 
   /** The host this client talks to. */
@@ -41,16 +52,25 @@ export class SunoCover extends EventEmitter<ClientEvents> {
 
   /** A secret-free summary, so that logging the client never fails or leaks the key. */
   toJSON(): Record<string, unknown> {
-    const { baseUrl, callbackUrl, pollInterval, timeout, maxRetries, webhookSecret } =
-      this.#options;
-    return {
+    const {
       baseUrl,
       callbackUrl,
       pollInterval,
       timeout,
       maxRetries,
+      webhookSecret,
+      callbackToken,
+    } = this.#options;
+    return {
+      baseUrl,
+      // The query may hold the callback token.
+      callbackUrl: callbackUrl?.split('?')[0],
+      pollInterval,
+      timeout,
+      maxRetries,
       apiKey: '[redacted]',
       webhookSecret: webhookSecret === undefined ? undefined : '[redacted]',
+      callbackToken: callbackToken === undefined ? undefined : '[redacted]',
     };
   }
 

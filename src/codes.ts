@@ -93,3 +93,59 @@ export type CoverStatus = (typeof CoverStatus)[keyof typeof CoverStatus];
 export function isTerminalStatus(status: CoverStatus): status is 'succeeded' | 'failed' {
   return status === 'succeeded' || status === 'failed';
 }
+
+/**
+The `code` of a callback body. The host calls back once a task has ended, so every
+callback is final for its task; other codes may appear and are kept as numbers (an
+unknown code is a failure).
+
+@example
+```ts
+import { CallbackCode } from 'suno-cover';
+if (callback.code === CallbackCode.FailedRefunded) offerRetry();
+```
+*/
+export const CallbackCode = {
+  /** Success: `data.images` holds the image URLs (usually 2). */
+  Success: 200,
+  /** Validation error: the request parameters were invalid. */
+  ValidationError: 400,
+  /** Rate limited, or timed out upstream. Submitting again later may work. */
+  RateLimited: 408,
+  /** Unexpected server error while processing the task. Submitting again may work. */
+  ServerError: 500,
+  /** Cover generation failed. */
+  GenerationFailed: 501,
+  /** Generation failed and the credits were refunded; the user may retry. */
+  FailedRefunded: 531,
+} as const;
+
+/** One of the documented {@link CallbackCode} values. Unknown codes arrive as plain `number`s. */
+export type CallbackCode = (typeof CallbackCode)[keyof typeof CallbackCode];
+
+/** Whether a callback code reports success (200). */
+export function isSuccessCode(code: number): boolean {
+  return code === CallbackCode.Success;
+}
+
+/**
+Whether a callback code ends its task. Always true: hosts call back only when a task has
+succeeded, failed or errored. Kept so that code reads as what it means.
+*/
+export function isTerminalCode(code: number): boolean {
+  return Number.isInteger(code);
+}
+
+/** Whether the host refunded the credits of the failed task (531). */
+export function isRefundedCode(code: number): boolean {
+  return code === CallbackCode.FailedRefunded;
+}
+
+/**
+Whether submitting the music task for a cover again is sensible: 408 (rate limited or
+timed out), 500 (server error) and 531 (failed, refunded) may well work on a new try;
+400 and 501 will not.
+*/
+export function isRetryableCode(code: number): boolean {
+  return code === 408 || code === 500 || code === 531;
+}

@@ -172,3 +172,54 @@ export function apiErrorFor(details: ApiErrorDetails, fromBody: boolean): ApiErr
   if (code >= 500 && code < 600) return new ServerError(details);
   return new ApiError(details);
 }
+
+/**
+A callback body is not a valid cover callback: not JSON, the wrong shape, no task id, or
+too large. The message says what was wrong and where.
+*/
+export class CallbackParseError extends SunoCoverError {
+  override name = 'CallbackParseError';
+  /** Where in the body the problem is, e.g. `data.taskId`; empty for the whole body. */
+  readonly path: string;
+  constructor(message: string, path = '', options?: ErrorOptions) {
+    super(`Invalid cover callback${path ? ` at ${path}` : ''}: ${message}`, options);
+    this.path = path;
+  }
+}
+
+/** Why a callback failed verification, one value each. */
+export type CallbackVerificationReason =
+  | 'missing_signature'
+  | 'missing_timestamp'
+  | 'invalid_timestamp'
+  | 'timestamp_too_old'
+  | 'timestamp_in_future'
+  | 'invalid_signature'
+  | 'missing_task_id'
+  | 'invalid_token'
+  | 'unconfirmed';
+
+/** A callback could not be proven to come from the host; nothing was dispatched. */
+export class CallbackVerificationError extends SunoCoverError {
+  override name = 'CallbackVerificationError';
+  /** Which check failed. */
+  readonly reason: CallbackVerificationReason;
+  constructor(reason: CallbackVerificationReason, message: string, options?: ErrorOptions) {
+    super(`Cover callback rejected (${reason}): ${message}`, options);
+    this.reason = reason;
+  }
+}
+
+/** A listener of an SDK event threw or rejected; delivery to other listeners went on. */
+export class ListenerError extends SunoCoverError {
+  override name = 'ListenerError';
+  /** The event whose listener failed. */
+  readonly event: string;
+  constructor(event: string, cause: unknown) {
+    super(
+      `A '${event}' listener threw: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.event = event;
+  }
+}

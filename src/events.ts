@@ -1,8 +1,77 @@
 /**
-The typed events of suno-cover. Every event is a plain object with `type` and `at`, so a
-listener can log or forward it as it is. Events never carry the API key or webhook secret.
+The typed events of suno-cover, shared by the client and (with the tracking layer) each
+task. Every task event is a plain object with `type`, `taskId`, `source` and `at`, so a
+listener can log or forward it as it is. No event carries the API key or webhook secret.
 */
-import type { SunoCoverError } from './errors.js';
+import { ListenerError, type SunoCoverError } from './errors.js';
+import type { CoverCallback } from './schemas.js';
+
+/** How the SDK learnt what an event reports. */
+export type EventSource = 'submit' | 'callback' | 'poll';
+
+interface TaskEventBase {
+  /** The cover task id. */
+  taskId: string;
+  /** Where the news came from. */
+  source: EventSource;
+  /** When the event was emitted. */
+  at: Date;
+}
+
+/** The task ended with images. Emitted once per task. */
+export interface SucceededEvent extends TaskEventBase {
+  type: 'succeeded';
+  /** The music task id, when known. */
+  parentTaskId: string | null;
+  /** Image URLs (usually 2). Download them soon: hosts keep them for days, not forever. */
+  images: string[];
+}
+
+/** The task ended without images. Emitted once per task. */
+export interface FailedEvent extends TaskEventBase {
+  type: 'failed';
+  parentTaskId: string | null;
+  /** The host's code (see `CallbackCode`); the record's `errorCode` when polling found it. */
+  code: number;
+  /** The host's message, verbatim. */
+  message: string;
+  /** Credits were refunded (531). */
+  refunded: boolean;
+  /** Submitting again may work (408, 500, 531). */
+  retryable: boolean;
+}
+
+/** A callback arrived for the task (every one, including repeats). */
+export interface CallbackEvent extends TaskEventBase {
+  type: 'callback';
+  source: 'callback';
+  callback: CoverCallback;
+  /** `true` when the task had already ended with this outcome: nothing new was dispatched. */
+  duplicate: boolean;
+}
+
+/**
+A report contradicts the outcome the task already ended with (say, a failure callback
+after polling found images). The first outcome stands; this only makes it visible.
+*/
+export interface ConflictEvent extends TaskEventBase {
+  type: 'conflict';
+  /** The outcome that stands. */
+  kept: 'succeeded' | 'failed';
+  /** What the later report said. */
+  reported: 'succeeded' | 'failed';
+  /** The code of the later report. */
+  code: number;
+}
+
+/** Something failed that does not end a task: a listener threw, a poll failed, a callback could not be confirmed. */
+export interface ErrorEvent {
+  type: 'error';
+  taskId: string | undefined;
+  source: EventSource | 'listener';
+  error: SunoCoverError;
+  at: Date;
+}
 
 /** A request failed and will be tried again after `delay` ms. */
 export interface RetryEvent {
@@ -21,5 +90,52 @@ export interface RetryEvent {
 
 /** Listener signatures of the client's events, for `suno.on(name, listener)`. */
 export interface ClientEvents {
+  succeeded: (event: SucceededEvent) => void;
+  failed: (event: FailedEvent) => void;
+  callback: (event: CallbackEvent) => void;
+  conflict: (event: ConflictEvent) => void;
+  error: (event: ErrorEvent) => void;
   retry: (event: RetryEvent) => void;
+}
+
+/** The event object of a client event. */
+export type EventOf<Name extends keyof ClientEvents> = Parameters<ClientEvents[Name]>[0];
+
+/** Anything with eventemitter3's `listeners()`: the client and each task. */
+interface ListenerSource {
+  listeners(event: string): unknown[];
+}
+
+/**
+Emits to every listener even when one throws (eventemitter3 would stop at the first): a
+throwing or rejecting listener becomes an `error` event, so user code can never break
+delivery, an HTTP answer or the process.
+*/
+export function emitSafely<Name extends keyof ClientEvents>(
+  emitter: ListenerSource,
+  name: Name,
+  event: EventOf<Name>,
+): void {
+  for (const listener of emitter.listeners(name) as ((value: unknown) => unknown)[]) {
+    try {
+      const result = listener(event);
+      // An async listener's rejection must not become an unhandled rejection.
+      if (result instanceof Promise)
+        result.catch((error: unknown) => listenerFailed(emitter, name, event, error));
+    } catch (error) {
+      listenerFailed(emitter, name, event, error);
+    }
+  }
+}
+
+function listenerFailed(emitter: ListenerSource, name: string, event: object, error: unknown) {
+  // A throwing `error` listener is dropped: reporting it would loop.
+  if (name === 'error') return;
+  emitSafely(emitter, 'error', {
+    type: 'error',
+    taskId: 'taskId' in event && typeof event.taskId === 'string' ? event.taskId : undefined,
+    source: 'listener',
+    error: new ListenerError(name, error),
+    at: new Date(),
+  });
 }

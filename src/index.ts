@@ -1,15 +1,30 @@
+export type { ParseCoverCallbackOptions } from './callbacks.js';
+export { DEFAULT_MAX_CALLBACK_BYTES, parseCoverCallback } from './callbacks.js';
 export { SunoCover } from './client.js';
-export { ApiCode, CoverStatus, isTerminalStatus, SuccessFlag } from './codes.js';
+export {
+  ApiCode,
+  CallbackCode,
+  CoverStatus,
+  isRefundedCode,
+  isRetryableCode,
+  isSuccessCode,
+  isTerminalCode,
+  isTerminalStatus,
+  SuccessFlag,
+} from './codes.js';
 export type { GenerateCoverParams } from './covers.js';
 export { Covers, NO_CALLBACK_URL } from './covers.js';
-export type { ApiErrorDetails } from './errors.js';
+export type { ApiErrorDetails, CallbackVerificationReason } from './errors.js';
 export {
   ApiError,
   AuthenticationError,
   BadRequestError,
+  CallbackParseError,
+  CallbackVerificationError,
   ConnectionError,
   InsufficientCreditsError,
   InvalidArgumentError,
+  ListenerError,
   NotFoundError,
   RateLimitError,
   RequestTimeoutError,
@@ -18,9 +33,31 @@ export {
   ServiceUnavailableError,
   SunoCoverError,
 } from './errors.js';
-export type { ClientEvents, RetryEvent } from './events.js';
+export type {
+  CallbackEvent,
+  ClientEvents,
+  ConflictEvent,
+  ErrorEvent,
+  EventSource,
+  FailedEvent,
+  RetryEvent,
+  SucceededEvent,
+} from './events.js';
 export type { ClientOptions, RequestOptions } from './options.js';
-export type { CoverDetails } from './schemas.js';
-export type { CoverCallbackSignatureHeaders, SignCoverCallbackParams } from './signature.js';
-export { signCoverCallback } from './signature.js';
+export type {
+  CallbackAnswer,
+  CallbackRequest,
+  HandleOptions,
+  ReceivedCallback,
+} from './receiver.js';
+export { CallbackReceiver } from './receiver.js';
+export type { CoverCallback, CoverDetails } from './schemas.js';
+export type {
+  CoverCallbackSignatureHeaders,
+  HeadersLike,
+  SignCoverCallbackParams,
+  VerifiedCallback,
+  VerifyCoverCallbackParams,
+} from './signature.js';
+export { signCoverCallback, verifyCoverCallback } from './signature.js';
 export { CoverTask } from './task.js';

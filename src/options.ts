@@ -33,6 +33,42 @@ export interface ClientOptions {
   */
   webhookSecret?: string | undefined;
   /**
+  How far a signed callback's timestamp may be from now, either way, in seconds.
+  @default 300
+  */
+  webhookTolerance?: number | undefined;
+  /**
+  For hosts that do not sign callbacks: a secret you also put in your callback URL as
+  `?token=…`. The receiver answers 401 to any callback without it. Never logged.
+  @default undefined
+  @example
+  new SunoCover({ callbackUrl: `https://example.com/suno?token=${token}`, callbackToken: token })
+  */
+  callbackToken?: string | undefined;
+  /**
+  Re-read each callback's task with `covers.get()` before trusting it, and answer 401 when
+  the API disagrees (for hosts that do not sign). Costs one request per callback.
+  @default false
+  */
+  confirmCallbacks?: boolean | undefined;
+  /**
+  The largest callback body the receiver reads, in bytes (413 past it).
+  @default 65_536
+  */
+  maxCallbackBytes?: number | undefined;
+  /**
+  How long the receiver waits for a callback body to arrive, in ms (408 past it).
+  @default 10_000
+  */
+  callbackReadTimeout?: number | undefined;
+  /**
+  Bounds of the store of recent task outcomes, which makes repeated callbacks idempotent
+  and lets a late `wait()` settle at once: the oldest go first past `maxSize` entries or
+  `maxAge` ms.
+  @default { maxSize: 10_000, maxAge: 3_600_000 }
+  */
+  recentOutcomes?: { maxSize?: number | undefined; maxAge?: number | undefined } | undefined;
+  /**
   How often a tracked task is polled with Get Cover Details, in ms. The API's docs
   recommend 30 seconds.
   @default 30_000
@@ -84,6 +120,12 @@ export interface NormalizedOptions {
   baseUrl: string;
   callbackUrl: string | undefined;
   webhookSecret: string | undefined;
+  webhookTolerance: number;
+  callbackToken: string | undefined;
+  confirmCallbacks: boolean;
+  maxCallbackBytes: number;
+  callbackReadTimeout: number;
+  recentOutcomes: { maxSize: number; maxAge: number };
   pollInterval: number;
   timeout: number;
   maxRetries: number;
@@ -129,6 +171,22 @@ export function checkDuration(name: string, value: unknown, fallback: number, mi
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > maxTimer) {
     throw new InvalidArgumentError(
       `\`${name}\` must be a number of milliseconds from ${min} to ${maxTimer}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+export function checkNumber(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InvalidArgumentError(
+      `\`${name}\` must be a number from ${min} to ${max}, got ${describe(value)}`,
     );
   }
   return value;
@@ -180,6 +238,12 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   if (webhookSecret !== undefined && (typeof webhookSecret !== 'string' || webhookSecret === '')) {
     throw new InvalidArgumentError('`webhookSecret` must be a non-empty string');
   }
+  if (
+    options.callbackToken !== undefined &&
+    (typeof options.callbackToken !== 'string' || options.callbackToken === '')
+  ) {
+    throw new InvalidArgumentError('`callbackToken` must be a non-empty string');
+  }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new InvalidArgumentError(`\`fetch\` must be a function, got ${describe(options.fetch)}`);
   }
@@ -201,6 +265,27 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     baseUrl,
     callbackUrl,
     webhookSecret,
+    webhookTolerance: checkNumber('webhookTolerance', options.webhookTolerance, 300, 0, 86_400),
+    callbackToken: options.callbackToken,
+    confirmCallbacks: options.confirmCallbacks === true,
+    maxCallbackBytes: checkNumber(
+      'maxCallbackBytes',
+      options.maxCallbackBytes,
+      65_536,
+      1,
+      100 * 1024 * 1024,
+    ),
+    callbackReadTimeout: checkDuration('callbackReadTimeout', options.callbackReadTimeout, 10_000),
+    recentOutcomes: {
+      maxSize: checkNumber(
+        'recentOutcomes.maxSize',
+        options.recentOutcomes?.maxSize,
+        10_000,
+        1,
+        10_000_000,
+      ),
+      maxAge: checkDuration('recentOutcomes.maxAge', options.recentOutcomes?.maxAge, 3_600_000),
+    },
     pollInterval: checkDuration('pollInterval', options.pollInterval, 30_000, 100),
     timeout: checkDuration('timeout', options.timeout, 60_000),
     maxRetries: checkRetries(options.maxRetries, 2),

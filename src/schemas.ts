@@ -6,7 +6,7 @@ The schemas accept what the hosts are documented or seen to send, not only what 
 examples show: nullable fields, numbers as strings, `task_id` beside `taskId`.
 */
 import * as z from 'zod/mini';
-import { type CoverStatus, SuccessFlag } from './codes.js';
+import { type CoverStatus, isRefundedCode, isRetryableCode, SuccessFlag } from './codes.js';
 
 const nonEmptyString = z.string().check(z.minLength(1));
 
@@ -141,3 +141,62 @@ export type CoverDetails = z.output<typeof coverDetailsSchema>;
 
 /** The `data` of the credit endpoints: remaining credits (kie.ai may send a fraction). */
 export const creditsDataSchema = numeric;
+
+/** The body a host POSTs to `callBackUrl`, as sent. `data.task_id` is one host's spelling. */
+export const callbackBodySchema = z
+  .object({
+    code: integer,
+    msg: z.pipe(
+      z.nullish(z.string()),
+      z.transform((msg) => msg ?? ''),
+    ),
+    data: z.object({
+      taskId: z.optional(nonEmptyString),
+      task_id: z.optional(nonEmptyString),
+      images: z.nullish(z.array(z.string())),
+    }),
+  })
+  .check(
+    z.refine((body) => (body.data.taskId ?? body.data.task_id) !== undefined, {
+      message: 'the task id is missing (neither data.taskId nor data.task_id is set)',
+      path: ['data', 'taskId'],
+    }),
+    z.refine((body) => body.code !== 200 || (body.data.images?.length ?? 0) > 0, {
+      message: 'a success (code 200) must carry at least one image URL',
+      path: ['data', 'images'],
+    }),
+  );
+
+/** A cover callback, normalized into {@link CoverCallback}. */
+export const coverCallbackSchema = z.pipe(
+  callbackBodySchema,
+  z.transform((body) => {
+    const taskId = (body.data.taskId ?? body.data.task_id) as string;
+    if (body.code === 200) {
+      return {
+        status: 'succeeded' as const,
+        taskId,
+        code: 200 as const,
+        msg: body.msg,
+        images: body.data.images ?? [],
+      };
+    }
+    return {
+      status: 'failed' as const,
+      taskId,
+      code: body.code,
+      msg: body.msg,
+      images: [] as string[],
+      /** Credits were refunded (code 531). */
+      refunded: isRefundedCode(body.code),
+      /** Submitting again may work (408, 500, 531). */
+      retryable: isRetryableCode(body.code),
+    };
+  }),
+);
+
+/**
+A parsed cover callback: `status: 'succeeded'` with its images, or `status: 'failed'` with
+the host's code (see `CallbackCode`), `refunded` and `retryable`. `msg` is verbatim.
+*/
+export type CoverCallback = z.output<typeof coverCallbackSchema>;

@@ -8,7 +8,7 @@ and the images themselves as PNGs. Node only.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { signCoverCallback } from '../signature.js';
+import { signCoverCallback } from 'suno-cover';
 import { coverPng } from './png.js';
 
 /** The endpoints the simulator serves, by the names its knobs use. */

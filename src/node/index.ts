@@ -1,0 +1,116 @@
+/**
+`suno-cover/node`: the callback receiver for node:http and the frameworks built on it
+(Express, Fastify's raw handlers, Koa via `ctx.req`/`ctx.res`). Node only.
+*/
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SunoCover } from 'suno-cover';
+
+/** A request as node:http gives it, plus the `body` a body parser may have set. */
+export type NodeRequest = IncomingMessage & { body?: unknown };
+
+/**
+Turns the client's callback receiver into a node:http handler, usable as Express
+middleware or route handler:
+
+```ts
+app.post('/suno-cover', toNodeHandler(suno));
+http.createServer(toNodeHandler(suno));
+```
+
+It works whether or not a body parser (`express.json()`, `express.raw()`…) ran first:
+it reads the raw body when the stream is still unread and takes `req.body` otherwise.
+kie.ai signs the task id and timestamp, not the body, so a parsed body still verifies.
+The answer is written first; listeners run after it.
+*/
+export function toNodeHandler(suno: SunoCover): (req: NodeRequest, res: ServerResponse) => void {
+  return (req, res) => {
+    handleNode(suno, req, res).catch((error: unknown) => {
+      // Only a bug can land here; answer rather than leave the host hanging.
+      if (!res.headersSent)
+        send(res, 500, { error: 'internal_error', message: 'the callback receiver failed' });
+      else res.destroy(error instanceof Error ? error : undefined);
+    });
+  };
+}
+
+async function handleNode(suno: SunoCover, req: NodeRequest, res: ServerResponse): Promise<void> {
+  const { maxCallbackBytes, callbackReadTimeout } = suno.callbacks.limits;
+  let body: unknown;
+  if (req.readableEnded) {
+    // A body parser consumed the stream: use what it made (object, string or Buffer).
+    body = req.body;
+  } else if (req.method === 'POST') {
+    const raw = await readNodeBody(req, maxCallbackBytes, callbackReadTimeout);
+    if (raw === 413)
+      return send(
+        res,
+        413,
+        {
+          error: 'payload_too_large',
+          message: `the body is larger than ${maxCallbackBytes} bytes`,
+        },
+        true,
+      );
+    if (raw === 408)
+      return send(
+        res,
+        408,
+        {
+          error: 'request_timeout',
+          message: `the body did not arrive within ${callbackReadTimeout} ms`,
+        },
+        true,
+      );
+    body = raw;
+  }
+  const answer = await suno.callbacks.process({
+    body,
+    headers: req.headers,
+    method: req.method,
+    url: req.url,
+  });
+  send(res, answer.status, answer.body);
+  // After the answer: listeners never delay it.
+  setImmediate(answer.dispatch);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, close = false): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(text);
+}
+
+/** Reads the raw body up to `maxBytes` within `timeout` ms; 413 or 408 otherwise. */
+function readNodeBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  timeout: number,
+): Promise<Uint8Array | 413 | 408> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > maxBytes) return Promise.resolve(413);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Uint8Array | 413 | 408) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      // Stop reading a body we refuse; the answer closes the connection.
+      if (typeof result === 'number') req.pause();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish(413);
+      else chunks.push(chunk);
+    };
+    const onEnd = () =>
+      finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    const onError = () => finish(new Uint8Array());
+    const timer = setTimeout(() => finish(408), timeout);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}

@@ -1,0 +1,353 @@
+/**
+Receiving callbacks: `suno.callbacks`. One pipeline — method, token, content type, size,
+verify, parse, confirm — answers every request the same way whichever surface it came
+through (`handle` for Fetch frameworks, `receive` in-process, `process` for adapters such
+as `suno-cover/node`), and hands what it accepted to the tracker.
+*/
+import { decodeCallbackBody, readCallbackTaskId, toCoverCallback } from './callbacks.js';
+import type { Covers } from './covers.js';
+import {
+  CallbackParseError,
+  CallbackVerificationError,
+  NotFoundError,
+  SunoCoverError,
+} from './errors.js';
+import { emitSafely } from './events.js';
+import type { NormalizedOptions } from './options.js';
+import type { CoverCallback } from './schemas.js';
+import { type HeadersLike, headerValue, verifyCoverCallback } from './signature.js';
+import type { Outcome, Tracker } from './tracker.js';
+
+/** The input of `callbacks.process()`: one HTTP request, as an adapter sees it. */
+export interface CallbackRequest {
+  /** The raw body (string or bytes), or an object a body parser already made. */
+  body: unknown;
+  /** The request headers. */
+  headers?: HeadersLike | undefined;
+  /** The HTTP method; anything but POST is answered 405. */
+  method?: string | undefined;
+  /** The request URL (absolute, or a path with query), for the `callbackToken` check. */
+  url?: string | undefined;
+}
+
+/** What to answer, and what to do once answered. */
+export interface CallbackAnswer {
+  /** 200, or 400/401/405/413/415/503 for a request that was not accepted. */
+  status: number;
+  /** A short JSON body: `{ received: true }` or `{ error, message }`. */
+  body: { received: true } | { error: string; message: string };
+  /**
+  Dispatches the accepted callback to the tracker and listeners. Call it after the answer
+  is sent; it never throws. A no-op for a request that was not accepted.
+  */
+  dispatch: () => void;
+}
+
+/** A callback accepted by `receive()`. */
+export interface ReceivedCallback {
+  callback: CoverCallback;
+  /** `true` when the task had already ended with this outcome: nothing new was dispatched. */
+  duplicate: boolean;
+}
+
+/** Options of `handle()`. */
+export interface HandleOptions {
+  /**
+  Where to run the dispatch after the answer, e.g. Cloudflare Workers' `ctx.waitUntil`
+  (work after a Worker's answer is cancelled otherwise).
+  @default a macrotask (`setTimeout(…, 0)`)
+  */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+}
+
+const noop = () => {};
+const jsonType = /^application\/(?:[\w.+-]+\+)?json\b/i;
+
+function reject(status: number, error: string, message: string): CallbackAnswer {
+  return { status, body: { error, message }, dispatch: noop };
+}
+
+/** Answers for the errors of the pipeline. */
+function answerFor(error: unknown): CallbackAnswer {
+  if (error instanceof CallbackVerificationError) return reject(401, error.reason, error.message);
+  if (error instanceof CallbackParseError) {
+    return /larger than/.test(error.message)
+      ? reject(413, 'payload_too_large', error.message)
+      : reject(400, 'invalid_callback', error.message);
+  }
+  if (error instanceof SunoCoverError) return reject(503, 'unavailable', error.message);
+  throw error;
+}
+
+/** Compares two strings in time that does not depend on where they differ. */
+function sameToken(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
+  return diff === 0;
+}
+
+/** The outcome a callback reports. */
+export function outcomeOfCallback(callback: CoverCallback): Outcome {
+  return callback.status === 'succeeded'
+    ? {
+        status: 'succeeded',
+        parentTaskId: null,
+        code: callback.code,
+        message: callback.msg,
+        images: callback.images,
+      }
+    : {
+        status: 'failed',
+        parentTaskId: null,
+        code: callback.code,
+        message: callback.msg,
+        refunded: callback.refunded,
+        retryable: callback.retryable,
+      };
+}
+
+interface ReceiverDeps {
+  options: NormalizedOptions;
+  tracker: Tracker;
+  client: { listeners(event: string): unknown[] };
+  covers: Covers;
+}
+
+/** `suno.callbacks`: verify, parse and dispatch the callbacks the host POSTs. */
+export class CallbackReceiver {
+  readonly #deps: ReceiverDeps;
+
+  constructor(deps: ReceiverDeps) {
+    this.#deps = deps;
+  }
+
+  /** The body limits adapters must apply while reading: bytes, and ms to arrive. */
+  get limits(): { maxCallbackBytes: number; callbackReadTimeout: number } {
+    const { maxCallbackBytes, callbackReadTimeout } = this.#deps.options;
+    return { maxCallbackBytes, callbackReadTimeout };
+  }
+
+  /**
+  The Fetch-standard handler, for Next.js route handlers, Hono, Bun.serve, Deno.serve and
+  Cloudflare Workers. Answers 200 once the callback is accepted and dispatches after, so
+  listeners never delay or break the answer (the host waits 15 s at most). A repeat of a
+  callback answers 200 and dispatches nothing new.
+
+  Answers: 200 accepted · 400 not a valid callback · 401 signature, token or confirmation
+  failed · 405 not POST · 413 body too large · 415 not JSON · 503 confirmation could not
+  reach the API (the host will retry). Error bodies are `{ error, message }`.
+
+  @example
+  ```ts
+  // app/api/suno-cover/route.ts (Next.js App Router)
+  export const POST = (request: Request) => suno.callbacks.handle(request);
+  ```
+  */
+  async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
+    const { maxCallbackBytes, callbackReadTimeout } = this.#deps.options;
+    let answer: CallbackAnswer;
+    if (request.method !== 'POST') {
+      answer = reject(405, 'method_not_allowed', 'callbacks are POSTed');
+    } else {
+      const body = await readRequestBody(request, maxCallbackBytes, callbackReadTimeout);
+      answer =
+        typeof body === 'number'
+          ? body === 413
+            ? reject(413, 'payload_too_large', `the body is larger than ${maxCallbackBytes} bytes`)
+            : reject(
+                408,
+                'request_timeout',
+                `the body did not arrive within ${callbackReadTimeout} ms`,
+              )
+          : await this.process({
+              body,
+              headers: request.headers,
+              method: 'POST',
+              url: request.url,
+            });
+    }
+    const response = Response.json(answer.body, { status: answer.status });
+    if (answer.dispatch !== noop) {
+      if (options.waitUntil) options.waitUntil(Promise.resolve().then(answer.dispatch));
+      else setTimeout(answer.dispatch, 0);
+    }
+    return response;
+  }
+
+  /**
+  Verifies (when `webhookSecret` is set), parses and dispatches one callback, for
+  frameworks that hand you the body. Resolves once listeners have run; throws
+  `CallbackVerificationError` or `CallbackParseError` and dispatches nothing otherwise.
+
+  @example
+  ```ts
+  const { callback, duplicate } = await suno.callbacks.receive(rawBody, headers);
+  ```
+  */
+  async receive(
+    body: unknown,
+    headers?: HeadersLike,
+    options: { url?: string } = {},
+  ): Promise<ReceivedCallback> {
+    const callback = await this.#accept({ body, headers, url: options.url });
+    return { callback, duplicate: this.#dispatch(callback) === 'duplicate' };
+  }
+
+  /**
+  The pipeline without a framework: what to answer, and a `dispatch` to call once the
+  answer is sent. For adapters (`suno-cover/node` uses it); most apps want `handle`.
+  */
+  async process(request: CallbackRequest): Promise<CallbackAnswer> {
+    if (request.method !== undefined && request.method.toUpperCase() !== 'POST') {
+      return reject(405, 'method_not_allowed', 'callbacks are POSTed');
+    }
+    const type = headerValue(request.headers, 'content-type');
+    if (type && !jsonType.test(type)) {
+      return reject(
+        415,
+        'unsupported_media_type',
+        `expected application/json, got ${type.slice(0, 60)}`,
+      );
+    }
+    try {
+      const callback = await this.#accept(request);
+      return {
+        status: 200,
+        body: { received: true },
+        dispatch: () => void this.#dispatch(callback),
+      };
+    } catch (error) {
+      return answerFor(error);
+    }
+  }
+
+  /** Token, decode, verify, parse, confirm: throws the SDK's errors, dispatches nothing. */
+  async #accept(request: CallbackRequest): Promise<CoverCallback> {
+    const { callbackToken, webhookSecret, webhookTolerance, maxCallbackBytes, confirmCallbacks } =
+      this.#deps.options;
+    if (callbackToken !== undefined) {
+      const given = tokenOf(request.url);
+      if (given === undefined || !sameToken(given, callbackToken)) {
+        throw new CallbackVerificationError(
+          'invalid_token',
+          'the callback URL lacks the right `token` parameter',
+        );
+      }
+    }
+    const value = decodeCallbackBody(request.body, maxCallbackBytes);
+    if (webhookSecret !== undefined) {
+      await verifyCoverCallback({
+        taskId: readCallbackTaskId(value) ?? '',
+        headers: request.headers ?? {},
+        secret: webhookSecret,
+        tolerance: webhookTolerance,
+      });
+    }
+    const callback = toCoverCallback(value);
+    return confirmCallbacks ? this.#confirm(callback) : callback;
+  }
+
+  /**
+  Re-reads the task from the API and trusts that over the body (hosts that do not sign).
+  The API's view must be final and agree with the body.
+  */
+  async #confirm(callback: CoverCallback): Promise<CoverCallback> {
+    let details: Awaited<ReturnType<Covers['get']>>;
+    try {
+      details = await this.#deps.covers.get(callback.taskId, { timeout: 8_000, maxRetries: 1 });
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new CallbackVerificationError('unconfirmed', 'the API knows no such task', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    if (details.status !== callback.status) {
+      throw new CallbackVerificationError(
+        'unconfirmed',
+        `the callback says ${callback.status} but the API says ${details.status}`,
+      );
+    }
+    return callback.status === 'succeeded' && details.images.length > 0
+      ? { ...callback, images: details.images }
+      : callback;
+  }
+
+  /** Hands an accepted callback to the tracker, then tells `callback` listeners. */
+  #dispatch(callback: CoverCallback): 'settled' | 'duplicate' | 'conflict' {
+    const result = this.#deps.tracker.report(
+      callback.taskId,
+      outcomeOfCallback(callback),
+      'callback',
+    );
+    emitSafely(this.#deps.client, 'callback', {
+      type: 'callback',
+      taskId: callback.taskId,
+      source: 'callback',
+      at: new Date(),
+      callback,
+      duplicate: result === 'duplicate',
+    });
+    return result;
+  }
+}
+
+function tokenOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url, 'http://localhost').searchParams.get('token') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+Reads a Request body up to `maxBytes` within `timeout` ms. Returns the bytes, or 413/408.
+The declared Content-Length is checked first, so an honest oversized body is refused unread.
+*/
+async function readRequestBody(
+  request: Request,
+  maxBytes: number,
+  timeout: number,
+): Promise<Uint8Array | 413 | 408> {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > maxBytes) return 413;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeout);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === 'timeout') {
+        void reader.cancel().catch(noop);
+        return 408;
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > maxBytes) {
+        void reader.cancel().catch(noop);
+        return 413;
+      }
+      chunks.push(next.value);
+    }
+  } catch {
+    // The client went away mid-body: there is nobody to answer; treat it as empty.
+    return new Uint8Array();
+  } finally {
+    clearTimeout(timer);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
