@@ -4,7 +4,7 @@ Parsing cover callbacks: from a string, bytes or an already-parsed object to a t
 */
 import { CallbackParseError } from './errors.js';
 import { describe } from './options.js';
-import { type CoverCallback, coverCallbackSchema } from './schemas.js';
+import { type CoverCallback, coverCallbackSchema, describeIssue } from './schemas.js';
 
 /** The largest callback body accepted by default: real ones are about 300 bytes. */
 export const DEFAULT_MAX_CALLBACK_BYTES = 64 * 1024;
@@ -79,7 +79,7 @@ export function toCoverCallback(value: unknown): CoverCallback {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';
-  throw new CallbackParseError(issue?.message ?? 'not a cover callback', path);
+  throw new CallbackParseError(issue ? describeIssue(issue) : 'not a cover callback', path);
 }
 
 /**

@@ -200,3 +200,34 @@ A parsed cover callback: `status: 'succeeded'` with its images, or `status: 'fai
 the host's code (see `CallbackCode`), `refunded` and `retryable`. `msg` is verbatim.
 */
 export type CoverCallback = z.output<typeof coverCallbackSchema>;
+
+/** The parts of a zod issue the SDK reads. */
+interface Issue {
+  code: string;
+  message: string;
+  path: PropertyKey[];
+  expected?: string;
+  minimum?: number | bigint;
+  origin?: string;
+}
+
+/**
+A readable message for a schema issue. `zod/mini` ships no messages (only "Invalid input")
+and loading its locale would change the user's global zod config, so the SDK words its own.
+*/
+export function describeIssue(issue: Issue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected ?? 'another type'}`;
+    case 'too_small':
+      return issue.origin === 'string' && Number(issue.minimum) === 1
+        ? 'must not be empty'
+        : `must be at least ${issue.minimum}`;
+    case 'invalid_union':
+      return 'has an unexpected type or format';
+    case 'invalid_format':
+      return 'has an unexpected format';
+    default:
+      return issue.message;
+  }
+}

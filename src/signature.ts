@@ -25,10 +25,11 @@ export interface SignCoverCallbackParams {
 }
 
 /** The headers of a signed callback. */
-export interface CoverCallbackSignatureHeaders {
+// A type, not an interface, so that it is assignable to a plain headers record.
+export type CoverCallbackSignatureHeaders = {
   'x-webhook-timestamp': string;
   'x-webhook-signature': string;
-}
+};
 
 const encoder = new TextEncoder();
 

@@ -43,7 +43,9 @@ describe('bundle size', () => {
   });
 
   it('keeps an app that only parses and verifies callbacks at or under 10 KB', async () => {
-    const size = await gzippedBundle("export { parseCoverCallback, verifyCoverCallback } from './src/index.ts';");
+    const size = await gzippedBundle(
+      "export { parseCoverCallback, verifyCoverCallback } from './src/index.ts';",
+    );
     console.log(`parse + verify: ${(size / 1024).toFixed(1)} KB min+gzip`);
     expect(size).toBeLessThanOrEqual(10 * 1024);
   });

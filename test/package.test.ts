@@ -56,10 +56,25 @@ try {
   const task = await suno.covers.generate({ taskId: 'music-1' });
   await sim.idle();
   const details = await suno.covers.get(task.taskId);
-  console.log(JSON.stringify({ status: details.status, images: details.images.length, error: new NotFoundError({ status: 404, code: 404, msg: '', endpoint: 'x', body: null }) instanceof SunoCoverError }));
+  const parsed = parseCoverCallback({ code: 200, data: { taskId: task.taskId, images: details.images } });
+  console.log(JSON.stringify({
+    status: details.status,
+    images: details.images.length,
+    parsed: parsed.status,
+    handler: typeof toNodeHandler(suno),
+    error: new NotFoundError({ status: 404, code: 404, msg: '', endpoint: 'x', body: null }) instanceof SunoCoverError,
+  }));
 } finally {
   await sim.close();
 }`;
+
+const expected = {
+  status: 'succeeded',
+  images: 2,
+  parsed: 'succeeded',
+  handler: 'function',
+  error: true,
+};
 
 describe('the published package', () => {
   it('passes publint', () => {
@@ -74,7 +89,7 @@ describe('the published package', () => {
   it('passes @arethetypeswrong/cli for every Node 16+ resolution', () => {
     // attw exits non-zero on any problem, which fails `run`; node10 (no `exports`) is out of scope.
     const output = run(bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii'], root);
-    for (const entry of ['"suno-cover"', '"suno-cover/testing"']) {
+    for (const entry of ['"suno-cover"', '"suno-cover/testing"', '"suno-cover/node"']) {
       const section = output.slice(output.indexOf(entry));
       expect(section).toMatch(/node16 \(from CJS\): 🟢 \(CJS\)/);
       expect(section).toMatch(/node16 \(from ESM\): 🟢 \(ESM\)/);
@@ -91,17 +106,17 @@ describe('the published package', () => {
 
   it('works through import (ESM)', () => {
     const code = script(
-      "const { SunoCover, NotFoundError, SunoCoverError } = await import('suno-cover');\nconst { createCoverSimulator } = await import('suno-cover/testing');",
+      "const { SunoCover, NotFoundError, SunoCoverError, parseCoverCallback } = await import('suno-cover');\nconst { createCoverSimulator } = await import('suno-cover/testing');\nconst { toNodeHandler } = await import('suno-cover/node');",
     );
     const output = run('node', ['--input-type=module', '-e', code], app);
-    expect(JSON.parse(output)).toEqual({ status: 'succeeded', images: 2, error: true });
+    expect(JSON.parse(output)).toEqual(expected);
   });
 
   it('works through require (CJS), which loads the ESM-only ky and p-retry on Node 20.19+', () => {
     const code = script(
-      "const { SunoCover, NotFoundError, SunoCoverError } = require('suno-cover');\nconst { createCoverSimulator } = require('suno-cover/testing');",
+      "const { SunoCover, NotFoundError, SunoCoverError, parseCoverCallback } = require('suno-cover');\nconst { createCoverSimulator } = require('suno-cover/testing');\nconst { toNodeHandler } = require('suno-cover/node');",
     );
     const output = run('node', ['--input-type=commonjs', '-e', `(async () => {${code}\n})()`], app);
-    expect(JSON.parse(output)).toEqual({ status: 'succeeded', images: 2, error: true });
+    expect(JSON.parse(output)).toEqual(expected);
   });
 });

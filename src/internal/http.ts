@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import type { RetryEvent } from '../events.js';
 import type { NormalizedOptions, RequestOptions } from '../options.js';
-import { envelopeSchema } from '../schemas.js';
+import { describeIssue, envelopeSchema } from '../schemas.js';
 import { isRetryable, parseRetryAfter, retryDelay, sleep } from './retry.js';
 
 /** One API call, described by the resource that makes it. */
@@ -186,7 +186,7 @@ function readEnvelope<Schema extends z.ZodMiniType>(
       body,
       parsed.error.issues.map((issue) => ({
         path: ['data', ...issue.path],
-        message: issue.message,
+        message: describeIssue(issue),
       })),
     );
   }

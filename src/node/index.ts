@@ -36,31 +36,20 @@ export function toNodeHandler(suno: SunoCover): (req: NodeRequest, res: ServerRe
 async function handleNode(suno: SunoCover, req: NodeRequest, res: ServerResponse): Promise<void> {
   const { maxCallbackBytes, callbackReadTimeout } = suno.callbacks.limits;
   let body: unknown;
+  if (Number(req.headers['content-length']) > maxCallbackBytes) {
+    // Also for a body a parser already read: its size is only known from the header.
+    return send(res, 413, tooLarge(maxCallbackBytes), !req.readableEnded);
+  }
   if (req.readableEnded) {
     // A body parser consumed the stream: use what it made (object, string or Buffer).
     body = req.body;
   } else if (req.method === 'POST') {
     const raw = await readNodeBody(req, maxCallbackBytes, callbackReadTimeout);
-    if (raw === 413)
-      return send(
-        res,
-        413,
-        {
-          error: 'payload_too_large',
-          message: `the body is larger than ${maxCallbackBytes} bytes`,
-        },
-        true,
-      );
-    if (raw === 408)
-      return send(
-        res,
-        408,
-        {
-          error: 'request_timeout',
-          message: `the body did not arrive within ${callbackReadTimeout} ms`,
-        },
-        true,
-      );
+    if (raw === 413) return send(res, 413, tooLarge(maxCallbackBytes), true);
+    if (raw === 408) {
+      const message = `the body did not arrive within ${callbackReadTimeout} ms`;
+      return send(res, 408, { error: 'request_timeout', message }, true);
+    }
     body = raw;
   }
   const answer = await suno.callbacks.process({
@@ -72,6 +61,10 @@ async function handleNode(suno: SunoCover, req: NodeRequest, res: ServerResponse
   send(res, answer.status, answer.body);
   // After the answer: listeners never delay it.
   setImmediate(answer.dispatch);
+}
+
+function tooLarge(maxBytes: number) {
+  return { error: 'payload_too_large', message: `the body is larger than ${maxBytes} bytes` };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
@@ -90,8 +83,6 @@ function readNodeBody(
   maxBytes: number,
   timeout: number,
 ): Promise<Uint8Array | 413 | 408> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > maxBytes) return Promise.resolve(413);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
