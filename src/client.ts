@@ -30,17 +30,21 @@ export class SunoCover extends EventEmitter<ClientEvents> {
   // Private fields: the API key and webhook secret never show in JSON.stringify or util.inspect.
   readonly #options: NormalizedOptions;
   readonly #http: Http;
+  readonly #tracker: Tracker;
 
   constructor(options: ClientOptions = {}) {
     super();
     this.#options = normalizeOptions(options);
     this.#http = createHttp(this.#options, (event) => emitSafely(this, 'retry', event));
-    this.covers = new Covers(this.#http, this.#options);
-    const tracker = new Tracker(this, this.#options.recentOutcomes);
+    this.#tracker = new Tracker(
+      this,
+      (taskId, request) => this.covers.get(taskId, request),
+      this.#options,
+    );
+    this.covers = new Covers(this.#http, this.#options, this.#tracker);
     this.callbacks = new CallbackReceiver({
       options: this.#options,
-      tracker,
-      client: this,
+      tracker: this.#tracker,
       covers: this.covers,
     });
   }
@@ -48,6 +52,25 @@ export class SunoCover extends EventEmitter<ClientEvents> {
   /** The host this client talks to. */
   get baseUrl(): string {
     return this.#options.baseUrl;
+  }
+
+  /**
+  Stops tracking: no more polls, no timer left, and every pending `wait()` rejects with
+  `ClientClosedError`. Plain requests (`covers.get`, `credits`) still work.
+  */
+  close(): void {
+    this.#tracker.close();
+  }
+
+  /** Counts for monitoring and leak checks: tracked tasks, scheduled polls, stored outcomes. */
+  get stats(): {
+    tracked: number;
+    scheduled: number;
+    inFlight: number;
+    stored: number;
+    timerArmed: boolean;
+  } {
+    return this.#tracker.stats;
   }
 
   /** A secret-free summary, so that logging the client never fails or leaks the key. */

@@ -1,8 +1,9 @@
-import { ApiError, InvalidArgumentError } from './errors.js';
+import { ApiError, ClientClosedError, InvalidArgumentError } from './errors.js';
 import type { Http } from './internal/http.js';
 import { checkUrl, describe, type NormalizedOptions, type RequestOptions } from './options.js';
 import { type CoverDetails, coverDetailsSchema, generateDataSchema } from './schemas.js';
 import { CoverTask } from './task.js';
+import type { CoverResult, Tracker, WaitOptions } from './tracker.js';
 
 /**
 The `callBackUrl` sent when neither the call nor the client names one. The API requires
@@ -29,10 +30,13 @@ const recordInfoPath = 'api/v1/suno/cover/record-info';
 export class Covers {
   readonly #http: Http;
   readonly #options: NormalizedOptions;
+  readonly #tracker: Tracker;
 
-  constructor(http: Http, options: NormalizedOptions) {
+  /** @internal The client makes it: `suno.covers`. */
+  constructor(http: Http, options: NormalizedOptions, tracker: Tracker) {
     this.#http = http;
     this.#options = options;
+    this.#tracker = tracker;
   }
 
   /**
@@ -41,10 +45,14 @@ export class Covers {
   Safe to retry: one music task gets one cover, and the host answers a repeat with the
   existing cover task's id, which comes back as a task with `existing: true`.
 
+  The task is tracked from here on: polled every `pollInterval` until it ends (unless
+  `pollingMode` is `'callback-only'`), and settled by whichever of callback and poll
+  reports first. `await task.wait()` for the result.
+
   @example
   ```ts
   const task = await suno.covers.generate({ taskId: musicTaskId });
-  console.log(task.taskId, task.existing);
+  const { images } = await task.wait();
   ```
   */
   async generate(params: GenerateCoverParams, options?: RequestOptions): Promise<CoverTask> {
@@ -53,14 +61,30 @@ export class Covers {
         `covers.generate() takes { taskId, callBackUrl? }, got ${describe(params)}`,
       );
     }
+    if (this.#tracker.closed) throw new ClientClosedError();
     const parentTaskId = checkTaskId('covers.generate({ taskId })', params.taskId);
     const given =
       params.callBackUrl === undefined
         ? this.#options.callbackUrl
         : checkUrl('callBackUrl', params.callBackUrl);
     const callBackUrl = given ?? NO_CALLBACK_URL;
-    const task = (taskId: string, existing: boolean) =>
-      new CoverTask({ taskId, parentTaskId, existing, callbackUrl: given ?? null });
+    const task = (taskId: string, existing: boolean) => {
+      const created = new CoverTask(
+        { taskId, parentTaskId, existing, callbackUrl: given ?? null },
+        this.#tracker,
+      );
+      // An existing task may be finished already: poll it at once.
+      this.#tracker.track(taskId, created, parentTaskId, existing);
+      this.#tracker.emit(taskId, 'submitted', {
+        type: 'submitted',
+        taskId,
+        source: 'submit',
+        at: new Date(),
+        parentTaskId,
+        existing,
+      });
+      return created;
+    };
     try {
       const data = await this.#http.request(
         {
@@ -77,6 +101,42 @@ export class Covers {
       if (existingId !== undefined) return task(existingId, true);
       throw error;
     }
+  }
+
+  /**
+  Submits a cover task and waits for its images: `generate()` then `wait()`.
+
+  @example
+  ```ts
+  const { images } = await suno.covers.generateAndWait({ taskId: musicTaskId }, { timeout: 10 * 60_000 });
+  ```
+  */
+  async generateAndWait(
+    params: GenerateCoverParams,
+    options: WaitOptions = {},
+  ): Promise<CoverResult> {
+    const task = await this.generate(params, { signal: options.signal });
+    return task.wait(options);
+  }
+
+  /**
+  Resumes a task submitted elsewhere (another process, before a restart): returns a task
+  object that is polled at once and then every `pollInterval`, and settles like any other.
+
+  @example
+  ```ts
+  const task = suno.covers.track(savedCoverTaskId);
+  const { images } = await task.wait();
+  ```
+  */
+  track(coverTaskId: string): CoverTask {
+    const taskId = checkTaskId('covers.track(taskId)', coverTaskId);
+    const task = new CoverTask(
+      { taskId, parentTaskId: null, existing: false, callbackUrl: null },
+      this.#tracker,
+    );
+    this.#tracker.track(taskId, task, null, true);
+    return task;
   }
 
   /**

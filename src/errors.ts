@@ -223,3 +223,66 @@ export class ListenerError extends SunoCoverError {
     this.event = event;
   }
 }
+
+/** A cover task ended without images. `wait()` rejects with this. */
+export class TaskFailedError extends SunoCoverError {
+  override name = 'TaskFailedError';
+  /** The cover task id. */
+  readonly taskId: string;
+  /** The host's code (see `CallbackCode`), or the record's `errorCode`. */
+  readonly code: number;
+  /** The host's message, verbatim. */
+  readonly msg: string;
+  /** Credits were refunded (531). */
+  readonly refunded: boolean;
+  /** Submitting again may work (408, 500, 531). */
+  readonly retryable: boolean;
+  /** How the failure became known. */
+  readonly source: 'submit' | 'callback' | 'poll';
+  constructor(details: {
+    taskId: string;
+    code: number;
+    msg: string;
+    refunded: boolean;
+    retryable: boolean;
+    source: 'submit' | 'callback' | 'poll';
+  }) {
+    super(
+      `Cover task ${details.taskId} failed with code ${details.code}: ${details.msg || 'no message'}${
+        details.refunded ? ' (credits refunded)' : ''
+      }`,
+    );
+    this.taskId = details.taskId;
+    this.code = details.code;
+    this.msg = details.msg;
+    this.refunded = details.refunded;
+    this.retryable = details.retryable;
+    this.source = details.source;
+  }
+}
+
+/** A `wait()` gave up before the task ended. The task may still end later. */
+export class TaskTimeoutError extends SunoCoverError {
+  override name = 'TaskTimeoutError';
+  readonly taskId: string;
+  /** The last status seen, or `'unknown'` before the first poll. */
+  readonly lastStatus: string;
+  /** How long the wait lasted, in ms. */
+  readonly waited: number;
+  constructor(taskId: string, lastStatus: string, waited: number) {
+    super(
+      `Gave up waiting for cover task ${taskId} after ${waited} ms (last status: ${lastStatus})`,
+    );
+    this.taskId = taskId;
+    this.lastStatus = lastStatus;
+    this.waited = waited;
+  }
+}
+
+/** The client was closed: waits end, and nothing new is tracked. */
+export class ClientClosedError extends SunoCoverError {
+  override name = 'ClientClosedError';
+  constructor() {
+    super('The SunoCover client was closed (suno.close()); create a new one to track tasks');
+  }
+}

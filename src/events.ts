@@ -18,6 +18,33 @@ interface TaskEventBase {
   at: Date;
 }
 
+/** A task was submitted with `covers.generate()`. */
+export interface SubmittedEvent extends TaskEventBase {
+  type: 'submitted';
+  source: 'submit';
+  /** The music task id. */
+  parentTaskId: string;
+  /** The host already had this cover task (a repeat submit); no credits were spent. */
+  existing: boolean;
+}
+
+/** Polling saw a new non-final status. */
+export interface StatusEvent extends TaskEventBase {
+  type: 'status';
+  status: 'pending' | 'generating';
+  /** The status seen before, or `undefined` on the first poll. */
+  previous: 'pending' | 'generating' | undefined;
+}
+
+/** A `wait()` gave up, or tracking without a wait reached `trackTimeout`. */
+export interface TimeoutEvent extends TaskEventBase {
+  type: 'timeout';
+  /** The last status seen, or `'unknown'` before the first poll. */
+  lastStatus: string;
+  /** How long it waited, in ms. */
+  waited: number;
+}
+
 /** The task ended with images. Emitted once per task. */
 export interface SucceededEvent extends TaskEventBase {
   type: 'succeeded';
@@ -90,6 +117,9 @@ export interface RetryEvent {
 
 /** Listener signatures of the client's events, for `suno.on(name, listener)`. */
 export interface ClientEvents {
+  submitted: (event: SubmittedEvent) => void;
+  status: (event: StatusEvent) => void;
+  timeout: (event: TimeoutEvent) => void;
   succeeded: (event: SucceededEvent) => void;
   failed: (event: FailedEvent) => void;
   callback: (event: CallbackEvent) => void;
@@ -97,6 +127,12 @@ export interface ClientEvents {
   error: (event: ErrorEvent) => void;
   retry: (event: RetryEvent) => void;
 }
+
+/** Listener signatures of a task's events, for `task.on(name, listener)`: the client's, for one task. */
+export type TaskEvents = Omit<ClientEvents, 'retry'>;
+
+/** Any task event. */
+export type TaskEvent = EventOf<keyof TaskEvents>;
 
 /** The event object of a client event. */
 export type EventOf<Name extends keyof ClientEvents> = Parameters<ClientEvents[Name]>[0];

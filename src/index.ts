@@ -21,6 +21,7 @@ export {
   BadRequestError,
   CallbackParseError,
   CallbackVerificationError,
+  ClientClosedError,
   ConnectionError,
   InsufficientCreditsError,
   InvalidArgumentError,
@@ -32,6 +33,8 @@ export {
   ServerError,
   ServiceUnavailableError,
   SunoCoverError,
+  TaskFailedError,
+  TaskTimeoutError,
 } from './errors.js';
 export type {
   CallbackEvent,
@@ -41,7 +44,12 @@ export type {
   EventSource,
   FailedEvent,
   RetryEvent,
+  StatusEvent,
+  SubmittedEvent,
   SucceededEvent,
+  TaskEvent,
+  TaskEvents,
+  TimeoutEvent,
 } from './events.js';
 export type { ClientOptions, RequestOptions } from './options.js';
 export type {
@@ -61,3 +69,5 @@ export type {
 } from './signature.js';
 export { signCoverCallback, verifyCoverCallback } from './signature.js';
 export { CoverTask } from './task.js';
+export type { CoverTaskInit } from './task.js';
+export type { CoverResult, WaitOptions } from './tracker.js';

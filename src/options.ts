@@ -75,6 +75,35 @@ export interface ClientOptions {
   */
   pollInterval?: number | undefined;
   /**
+  `'always'` polls every tracked task until it ends, callback or not: the safety net for
+  callbacks that never arrive. `'callback-only'` never polls (waits end by callback or
+  timeout).
+  @default 'always'
+  */
+  pollingMode?: 'always' | 'callback-only' | undefined;
+  /**
+  Polls in flight at once, at most, across all tracked tasks.
+  @default 4
+  */
+  maxConcurrentPolls?: number | undefined;
+  /**
+  Poll requests per second, at most, across all tracked tasks (kie.ai allows 10 status
+  requests per second per key).
+  @default 5
+  */
+  maxPollsPerSecond?: number | undefined;
+  /**
+  How long `wait()` waits by default, in ms (`Infinity`: forever).
+  @default 900_000 (15 minutes)
+  */
+  waitTimeout?: number | undefined;
+  /**
+  How long a task nobody waits for is tracked before the SDK gives up on it with a
+  `timeout` event, in ms.
+  @default 3_600_000 (1 hour)
+  */
+  trackTimeout?: number | undefined;
+  /**
   Time allowed for one request attempt, until its whole body has arrived, in ms.
   @default 60_000
   */
@@ -127,6 +156,11 @@ export interface NormalizedOptions {
   callbackReadTimeout: number;
   recentOutcomes: { maxSize: number; maxAge: number };
   pollInterval: number;
+  pollingMode: 'always' | 'callback-only';
+  maxConcurrentPolls: number;
+  maxPollsPerSecond: number;
+  waitTimeout: number;
+  trackTimeout: number;
   timeout: number;
   maxRetries: number;
   fetch: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
@@ -190,6 +224,14 @@ export function checkNumber(
     );
   }
   return value;
+}
+
+function checkPollingMode(value: unknown): 'always' | 'callback-only' {
+  if (value === undefined) return 'always';
+  if (value === 'always' || value === 'callback-only') return value;
+  throw new InvalidArgumentError(
+    `\`pollingMode\` must be 'always' or 'callback-only', got ${describe(value)}`,
+  );
 }
 
 export function checkRetries(value: unknown, fallback: number): number {
@@ -287,6 +329,14 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
       maxAge: checkDuration('recentOutcomes.maxAge', options.recentOutcomes?.maxAge, 3_600_000),
     },
     pollInterval: checkDuration('pollInterval', options.pollInterval, 30_000, 100),
+    pollingMode: checkPollingMode(options.pollingMode),
+    maxConcurrentPolls: checkNumber('maxConcurrentPolls', options.maxConcurrentPolls, 4, 1, 1000),
+    maxPollsPerSecond: checkNumber('maxPollsPerSecond', options.maxPollsPerSecond, 5, 0.01, 1000),
+    waitTimeout:
+      options.waitTimeout === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : checkDuration('waitTimeout', options.waitTimeout, 900_000),
+    trackTimeout: checkDuration('trackTimeout', options.trackTimeout, 3_600_000),
     timeout: checkDuration('timeout', options.timeout, 60_000),
     maxRetries: checkRetries(options.maxRetries, 2),
     fetch: options.fetch,

@@ -12,7 +12,6 @@ import {
   NotFoundError,
   SunoCoverError,
 } from './errors.js';
-import { emitSafely } from './events.js';
 import type { NormalizedOptions } from './options.js';
 import type { CoverCallback } from './schemas.js';
 import { type HeadersLike, headerValue, verifyCoverCallback } from './signature.js';
@@ -109,7 +108,6 @@ export function outcomeOfCallback(callback: CoverCallback): Outcome {
 interface ReceiverDeps {
   options: NormalizedOptions;
   tracker: Tracker;
-  client: { listeners(event: string): unknown[] };
   covers: Covers;
 }
 
@@ -281,7 +279,7 @@ export class CallbackReceiver {
       outcomeOfCallback(callback),
       'callback',
     );
-    emitSafely(this.#deps.client, 'callback', {
+    this.#deps.tracker.emit(callback.taskId, 'callback', {
       type: 'callback',
       taskId: callback.taskId,
       source: 'callback',

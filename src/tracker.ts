@@ -1,9 +1,27 @@
 /**
-The ONE place a cover task settles. Callbacks and polls report outcomes here; the first
-terminal outcome of a task is stored and announced, a repeat of it is a duplicate, and a
-contradicting one is surfaced as a `conflict` without changing anything.
+The ONE place a cover task settles. Callbacks and polls report here; the first terminal
+outcome of a task is stored, announced to the client and the task, and settles every
+waiter; a repeat of it is a duplicate, and a contradicting one is surfaced as `conflict`
+without changing anything. Polling of tracked tasks runs through one shared scheduler.
 */
-import { type EventOf, type EventSource, emitSafely } from './events.js';
+import { isRefundedCode, isRetryableCode, isTerminalStatus } from './codes.js';
+import {
+  AuthenticationError,
+  ClientClosedError,
+  InsufficientCreditsError,
+  NotFoundError,
+  RateLimitError,
+  SunoCoverError,
+  TaskFailedError,
+  TaskTimeoutError,
+} from './errors.js';
+import { type ClientEvents, type EventOf, type EventSource, emitSafely } from './events.js';
+import { Scheduler } from './internal/scheduler.js';
+import type { RequestOptions } from './options.js';
+import type { CoverDetails } from './schemas.js';
+
+/** Reads a task's details: `covers.get`. */
+type GetDetails = (taskId: string, options: RequestOptions) => Promise<CoverDetails>;
 
 /** How a task ended, whichever way the SDK learnt it. */
 export type Outcome =
@@ -29,6 +47,28 @@ export interface StoredOutcome {
   source: EventSource;
   /** When it was stored (epoch ms). */
   at: number;
+}
+
+/** What `wait()` resolves with. */
+export interface CoverResult {
+  taskId: string;
+  /** The music task id, when known. */
+  parentTaskId: string | null;
+  /** Image URLs (usually 2). */
+  images: string[];
+  /** Whether a callback or a poll delivered the result. */
+  source: EventSource;
+}
+
+/** Options of `task.wait()`. */
+export interface WaitOptions {
+  /** Stops waiting; the wait rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /**
+  Gives up after this many ms with `TaskTimeoutError` (`Infinity`: never).
+  @default the client's `waitTimeout` (15 minutes)
+  */
+  timeout?: number | undefined;
 }
 
 /** What became of a report. */
@@ -71,23 +111,129 @@ export class OutcomeStore {
   }
 }
 
-/** Who hears what the tracker announces: the client. */
-interface Announcer {
+/** Anything events are emitted on: the client, and each task object. */
+interface Emitter {
   listeners(event: string): unknown[];
+  eventNames(): (string | symbol)[];
 }
 
-export interface TrackerLimits {
-  maxSize: number;
-  maxAge: number;
+interface Waiter {
+  settle(stored: StoredOutcome): void;
+  fail(error: unknown): void;
 }
+
+/** A task being tracked: not settled yet, polled, maybe waited on. */
+interface Tracked {
+  taskId: string;
+  parentTaskId: string | null;
+  /** The task objects handed out for it (generate, track): events go to each. */
+  emitters: Set<Emitter>;
+  status: 'pending' | 'generating' | undefined;
+  waiters: Set<Waiter>;
+  since: number;
+}
+
+export interface TrackerOptions {
+  recentOutcomes: { maxSize: number; maxAge: number };
+  pollingMode: 'always' | 'callback-only';
+  pollInterval: number;
+  maxConcurrentPolls: number;
+  maxPollsPerSecond: number;
+  waitTimeout: number;
+  trackTimeout: number;
+}
+
+type TaskEventName = Exclude<keyof ClientEvents, 'retry'>;
 
 export class Tracker {
   readonly store: OutcomeStore;
-  readonly #client: Announcer;
+  readonly #client: Emitter;
+  readonly #get: GetDetails;
+  readonly #options: TrackerOptions;
+  readonly #tracked = new Map<string, Tracked>();
+  readonly #scheduler: Scheduler;
+  readonly #abort = new AbortController();
+  #closed = false;
 
-  constructor(client: Announcer, limits: TrackerLimits) {
+  constructor(client: Emitter, get: GetDetails, options: TrackerOptions) {
     this.#client = client;
-    this.store = new OutcomeStore(limits.maxSize, limits.maxAge);
+    this.#get = get;
+    this.#options = options;
+    this.store = new OutcomeStore(options.recentOutcomes.maxSize, options.recentOutcomes.maxAge);
+    this.#scheduler = new Scheduler({
+      interval: options.pollInterval,
+      jitter: 0.1,
+      maxConcurrent: options.maxConcurrentPolls,
+      maxPerSecond: options.maxPollsPerSecond,
+      run: (taskId) => this.#poll(taskId),
+    });
+  }
+
+  /** Tasks being tracked (not settled), and the scheduler, for leak checks and stats. */
+  get stats(): {
+    tracked: number;
+    scheduled: number;
+    inFlight: number;
+    stored: number;
+    timerArmed: boolean;
+  } {
+    return {
+      tracked: this.#tracked.size,
+      scheduled: this.#scheduler.size,
+      inFlight: this.#scheduler.inFlight,
+      stored: this.store.size,
+      timerArmed: this.#scheduler.armed,
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+  Starts tracking a task for a task object. Settled tasks are not tracked: their outcome
+  is in the store. `pollNow` polls at once (a resumed or existing task may be done already).
+  */
+  track(taskId: string, emitter: Emitter, parentTaskId: string | null, pollNow: boolean): void {
+    if (this.#closed) throw new ClientClosedError();
+    if (this.store.get(taskId)) return;
+    const known = this.#tracked.get(taskId);
+    if (known) {
+      known.emitters.add(emitter);
+      known.parentTaskId ??= parentTaskId;
+      return;
+    }
+    this.#tracked.set(taskId, {
+      taskId,
+      parentTaskId,
+      emitters: new Set([emitter]),
+      status: undefined,
+      waiters: new Set(),
+      since: Date.now(),
+    });
+    if (this.#options.pollingMode === 'always')
+      this.#scheduler.schedule(taskId, pollNow ? 0 : undefined);
+  }
+
+  /** The last status known for a task. */
+  statusOf(taskId: string): 'pending' | 'generating' | 'succeeded' | 'failed' | 'unknown' {
+    return this.store.get(taskId)?.outcome.status ?? this.#tracked.get(taskId)?.status ?? 'unknown';
+  }
+
+  /** The music task id known for a task. */
+  parentOf(taskId: string): string | null {
+    return (
+      this.#tracked.get(taskId)?.parentTaskId ??
+      this.store.get(taskId)?.outcome.parentTaskId ??
+      null
+    );
+  }
+
+  /** Emits a task event on the client and on every task object of that task. */
+  emit<Name extends TaskEventName>(taskId: string, name: Name, event: EventOf<Name>): void {
+    emitSafely(this.#client, name, event);
+    const tracked = this.#tracked.get(taskId);
+    if (tracked) for (const emitter of tracked.emitters) emitSafely(emitter, name, event);
   }
 
   /** Reports a terminal outcome of a task; only the first one settles it. */
@@ -95,13 +241,11 @@ export class Tracker {
     const now = Date.now();
     const known = this.store.get(taskId, now);
     if (known) {
-      if (
+      const same =
         known.outcome.status === outcome.status &&
-        (outcome.status === 'succeeded' || known.outcome.code === outcome.code)
-      ) {
-        return 'duplicate';
-      }
-      this.#emit('conflict', {
+        (outcome.status === 'succeeded' || known.outcome.code === outcome.code);
+      if (same) return 'duplicate';
+      this.emit(taskId, 'conflict', {
         type: 'conflict',
         taskId,
         source,
@@ -112,18 +256,217 @@ export class Tracker {
       });
       return 'conflict';
     }
-    this.store.set(taskId, { outcome, source, at: now });
-    const base = { taskId, source, at: new Date(now), parentTaskId: outcome.parentTaskId };
-    if (outcome.status === 'succeeded') {
-      this.#emit('succeeded', { type: 'succeeded', ...base, images: outcome.images });
+    const tracked = this.#tracked.get(taskId);
+    const settled: Outcome = {
+      ...outcome,
+      parentTaskId: outcome.parentTaskId ?? tracked?.parentTaskId ?? null,
+    };
+    const stored: StoredOutcome = { outcome: settled, source, at: now };
+    this.store.set(taskId, stored);
+    const base = { taskId, source, at: new Date(now), parentTaskId: settled.parentTaskId };
+    if (settled.status === 'succeeded') {
+      this.emit(taskId, 'succeeded', { type: 'succeeded', ...base, images: settled.images });
     } else {
-      const { code, message, refunded, retryable } = outcome;
-      this.#emit('failed', { type: 'failed', ...base, code, message, refunded, retryable });
+      const { code, message, refunded, retryable } = settled;
+      this.emit(taskId, 'failed', { type: 'failed', ...base, code, message, refunded, retryable });
+    }
+    if (tracked) {
+      this.#untrack(taskId);
+      for (const waiter of tracked.waiters) waiter.settle(stored);
     }
     return 'settled';
   }
 
-  #emit<Name extends 'succeeded' | 'failed' | 'conflict'>(name: Name, event: EventOf<Name>): void {
-    emitSafely(this.#client, name, event);
+  /** Waits for a task's outcome; see `CoverTask.wait()`. */
+  wait(taskId: string, emitter: Emitter, options: WaitOptions = {}): Promise<CoverResult> {
+    const { signal } = options;
+    const timeout = options.timeout ?? this.#options.waitTimeout;
+    if (this.#closed) return Promise.reject(new ClientClosedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const stored = this.store.get(taskId);
+    if (stored) return settledResult(taskId, stored);
+    if (!this.#tracked.has(taskId)) this.track(taskId, emitter, null, true);
+    const tracked = this.#tracked.get(taskId) as Tracked;
+    const started = Date.now();
+    return new Promise<CoverResult>((resolve, reject) => {
+      const release = this.#scheduler.hold();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        release();
+        tracked.waiters.delete(waiter);
+      };
+      const waiter: Waiter = {
+        settle: (outcome) => {
+          cleanup();
+          settledResult(taskId, outcome).then(resolve, reject);
+        },
+        fail: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal?.reason);
+        this.#letGo(tracked);
+      };
+      if (Number.isFinite(timeout)) {
+        timer = setTimeout(() => {
+          cleanup();
+          const waited = Date.now() - started;
+          const lastStatus = tracked.status ?? 'unknown';
+          reject(new TaskTimeoutError(taskId, lastStatus, waited));
+          this.emit(taskId, 'timeout', {
+            type: 'timeout',
+            taskId,
+            source: 'poll',
+            at: new Date(),
+            lastStatus,
+            waited,
+          });
+          this.#letGo(tracked);
+        }, timeout);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      tracked.waiters.add(waiter);
+    });
   }
+
+  /** Stops every poll and timer, and ends every wait with `ClientClosedError`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#scheduler.close();
+    this.#abort.abort(new ClientClosedError());
+    const tracked = [...this.#tracked.values()];
+    this.#tracked.clear();
+    for (const task of tracked)
+      for (const waiter of task.waiters) waiter.fail(new ClientClosedError());
+  }
+
+  /** Ends tracking of a task nobody waits for or listens to any more. */
+  #letGo(tracked: Tracked): void {
+    if (tracked.waiters.size > 0) return;
+    for (const emitter of tracked.emitters) if (emitter.eventNames().length > 0) return;
+    if (this.#tracked.get(tracked.taskId) === tracked) this.#untrack(tracked.taskId);
+  }
+
+  #untrack(taskId: string): void {
+    this.#tracked.delete(taskId);
+    this.#scheduler.cancel(taskId);
+  }
+
+  async #poll(taskId: string): Promise<void> {
+    const tracked = this.#tracked.get(taskId);
+    if (!tracked) return;
+    if (tracked.waiters.size === 0 && Date.now() - tracked.since > this.#options.trackTimeout) {
+      const waited = Date.now() - tracked.since;
+      const lastStatus = tracked.status ?? 'unknown';
+      this.emit(taskId, 'timeout', {
+        type: 'timeout',
+        taskId,
+        source: 'poll',
+        at: new Date(),
+        lastStatus,
+        waited,
+      });
+      this.#untrack(taskId);
+      return;
+    }
+    let details: CoverDetails;
+    try {
+      details = await this.#get(taskId, { signal: this.#abort.signal });
+    } catch (error) {
+      this.#pollFailed(tracked, error);
+      return;
+    }
+    // A callback may have settled the task while the poll was on its way.
+    if (this.#tracked.get(taskId) !== tracked) return;
+    tracked.parentTaskId ??= details.parentTaskId;
+    if (isTerminalStatus(details.status)) {
+      this.report(taskId, outcomeOfDetails(details), 'poll');
+      return;
+    }
+    const status = details.status;
+    if (status !== tracked.status) {
+      const previous = tracked.status;
+      tracked.status = status;
+      this.emit(taskId, 'status', {
+        type: 'status',
+        taskId,
+        source: 'poll',
+        at: new Date(),
+        status,
+        previous,
+      });
+    }
+    this.#scheduler.schedule(taskId);
+  }
+
+  #pollFailed(tracked: Tracked, error: unknown): void {
+    if (this.#closed || this.#tracked.get(tracked.taskId) !== tracked) return;
+    const failure =
+      error instanceof SunoCoverError ? error : new SunoCoverError(String(error), { cause: error });
+    this.emit(tracked.taskId, 'error', {
+      type: 'error',
+      taskId: tracked.taskId,
+      source: 'poll',
+      error: failure,
+      at: new Date(),
+    });
+    // These do not heal by waiting: end the waits rather than poll on.
+    if (
+      error instanceof AuthenticationError ||
+      error instanceof InsufficientCreditsError ||
+      error instanceof NotFoundError
+    ) {
+      this.#untrack(tracked.taskId);
+      for (const waiter of tracked.waiters) waiter.fail(error);
+      return;
+    }
+    if (error instanceof RateLimitError)
+      this.#scheduler.slowDown(error.retryAfter ?? this.#options.pollInterval);
+    this.#scheduler.schedule(tracked.taskId);
+  }
+}
+
+function settledResult(taskId: string, stored: StoredOutcome): Promise<CoverResult> {
+  const { outcome, source } = stored;
+  if (outcome.status === 'succeeded') {
+    return Promise.resolve({
+      taskId,
+      parentTaskId: outcome.parentTaskId,
+      images: outcome.images,
+      source,
+    });
+  }
+  const { code, message, refunded, retryable } = outcome;
+  return Promise.reject(
+    new TaskFailedError({ taskId, code, msg: message, refunded, retryable, source }),
+  );
+}
+
+/** The outcome a final record-info answer reports. */
+function outcomeOfDetails(details: CoverDetails): Outcome {
+  if (details.status === 'succeeded') {
+    return {
+      status: 'succeeded',
+      parentTaskId: details.parentTaskId,
+      code: 200,
+      message: '',
+      images: details.images,
+    };
+  }
+  // A failed record without an error code is reported as a generation failure (501).
+  const code = details.errorCode && details.errorCode !== 200 ? details.errorCode : 501;
+  return {
+    status: 'failed',
+    parentTaskId: details.parentTaskId,
+    code,
+    message: details.errorMessage ?? '',
+    refunded: isRefundedCode(code),
+    retryable: isRetryableCode(code),
+  };
 }

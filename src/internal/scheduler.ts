@@ -1,0 +1,201 @@
+/**
+One timer for every poll of every tracked task. Tasks wait in a min-heap ordered by when
+they are due; the timer is armed for the earliest one only. Two caps hold at all times: at
+most `maxConcurrent` polls in flight, and starts spaced at least 1/`maxPerSecond` s
+apart, so no number of tasks can burst the API. A rate-limited answer pauses every poll
+and halves the rate, which then recovers step by step.
+
+The timer keeps the process alive only while someone `hold()`s the scheduler (a pending
+`wait()`); otherwise it is unref'd, so a script that has its results exits on its own.
+*/
+
+export interface SchedulerOptions {
+  /** Time between two polls of a task, in ms. */
+  interval: number;
+  /** Spread of each delay, as a fraction of it (0.1 = ±10 %). */
+  jitter: number;
+  /** Polls in flight at once, at most. */
+  maxConcurrent: number;
+  /** Poll starts per second, at most. */
+  maxPerSecond: number;
+  /** Runs one poll. Must not reject. */
+  run: (taskId: string) => Promise<void>;
+}
+
+interface Entry {
+  taskId: string;
+  due: number;
+}
+
+type Timer = ReturnType<typeof setTimeout> & { ref?: () => unknown; unref?: () => unknown };
+
+export class Scheduler {
+  readonly #options: SchedulerOptions;
+  /** The due time of each scheduled task; heap entries that disagree are stale. */
+  readonly #due = new Map<string, number>();
+  readonly #heap: Entry[] = [];
+  readonly #inFlight = new Set<string>();
+  #timer: Timer | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #holds = 0;
+  #lastStart = Number.NEGATIVE_INFINITY;
+  #pausedUntil = 0;
+  #rate: number;
+  #closed = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+    this.#rate = options.maxPerSecond;
+  }
+
+  /** Tasks waiting for their next poll. */
+  get size(): number {
+    return this.#due.size;
+  }
+
+  /** Polls in flight. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Whether the scheduler's timer is armed (for leak checks). */
+  get armed(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** (Re)schedules a task's next poll `delay` ms from now (default: the interval, with jitter). */
+  schedule(taskId: string, delay?: number): void {
+    if (this.#closed) return;
+    const { interval, jitter } = this.#options;
+    const wait = delay ?? interval * (1 + jitter * (2 * Math.random() - 1));
+    const due = Date.now() + Math.max(0, wait);
+    this.#due.set(taskId, due);
+    push(this.#heap, { taskId, due });
+    this.#arm(due);
+  }
+
+  /** Stops polling a task (a poll already in flight still finishes). */
+  cancel(taskId: string): void {
+    // Lazy removal: the heap entry is skipped when it surfaces.
+    this.#due.delete(taskId);
+    if (this.#due.size === 0 && this.#timer !== undefined) this.#clearTimer();
+  }
+
+  /** Keeps the process alive until the returned release is called. */
+  hold(): () => void {
+    this.#holds++;
+    this.#applyRef();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      this.#applyRef();
+    };
+  }
+
+  /** After a rate-limited answer: no poll for `pause` ms, and half the rate for a while. */
+  slowDown(pause: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + pause);
+    this.#rate = Math.max(this.#options.maxPerSecond / 16, this.#rate / 2);
+    this.#arm(this.#pausedUntil);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#due.clear();
+    this.#heap.length = 0;
+    this.#clearTimer();
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (this.#closed) return;
+    const now = Date.now();
+    const heap = this.#heap;
+    while (heap.length > 0) {
+      const top = heap[0] as Entry;
+      if (this.#due.get(top.taskId) !== top.due) {
+        pop(heap);
+        continue;
+      }
+      if (top.due > now) {
+        this.#arm(top.due);
+        return;
+      }
+      // At the concurrency cap: the next poll to finish ticks again.
+      if (this.#inFlight.size >= this.#options.maxConcurrent) return;
+      const gate = Math.max(this.#pausedUntil, this.#lastStart + 1000 / this.#rate);
+      if (gate > now) {
+        this.#arm(gate);
+        return;
+      }
+      pop(heap);
+      this.#due.delete(top.taskId);
+      this.#start(top.taskId, now);
+    }
+  }
+
+  #start(taskId: string, now: number): void {
+    this.#lastStart = now;
+    // Recover from a slow-down a little with every poll.
+    this.#rate = Math.min(this.#options.maxPerSecond, this.#rate * 1.1);
+    this.#inFlight.add(taskId);
+    this.#options.run(taskId).finally(() => {
+      this.#inFlight.delete(taskId);
+      if (!this.#closed) this.#arm(Date.now());
+    });
+  }
+
+  #arm(at: number): void {
+    if (this.#closed || at >= this.#timerAt) return;
+    this.#clearTimer();
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, at - Date.now())) as Timer;
+    this.#applyRef();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  #applyRef(): void {
+    // ref/unref exist on Node, Bun and Deno timers; browsers and workers have neither.
+    if (this.#holds > 0) this.#timer?.ref?.();
+    else this.#timer?.unref?.();
+  }
+}
+
+function push(heap: Entry[], entry: Entry): void {
+  heap.push(entry);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if ((heap[parent] as Entry).due <= entry.due) break;
+    heap[i] = heap[parent] as Entry;
+    i = parent;
+  }
+  heap[i] = entry;
+}
+
+function pop(heap: Entry[]): Entry | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || last === undefined) return top;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child =
+      right < heap.length && (heap[right] as Entry).due < (heap[left] as Entry).due ? right : left;
+    if ((heap[child] as Entry).due >= last.due) break;
+    heap[i] = heap[child] as Entry;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}
