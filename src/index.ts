@@ -68,6 +68,6 @@ export type {
   VerifyCoverCallbackParams,
 } from './signature.js';
 export { signCoverCallback, verifyCoverCallback } from './signature.js';
-export { CoverTask } from './task.js';
 export type { CoverTaskInit } from './task.js';
+export { CoverTask } from './task.js';
 export type { CoverResult, WaitOptions } from './tracker.js';
