@@ -186,11 +186,12 @@ describe('task.wait()', () => {
     const task = await suno.covers.generate({ taskId: 'music-1' });
     await task.wait({ timeout: 5_000 });
     await sim.idle();
-    const attempt = sim.callbacks[0];
-    const again = await fetch(attempt?.url ?? '', {
+    const [attempt] = sim.callbacks;
+    if (!attempt) throw new Error('the simulator sent no callback');
+    const again = await fetch(attempt.url, {
       method: 'POST',
-      headers: attempt?.headers,
-      body: JSON.stringify(attempt?.body),
+      headers: attempt.headers,
+      body: JSON.stringify(attempt.body),
     });
     expect(again.status).toBe(200);
     await vi.waitFor(() =>
