@@ -1,96 +1,153 @@
 /**
-The suno-cover demo: a whole cover session against the built-in simulator, offline.
+The suno-cover demo: a whole cover session on one machine, no network, no API key.
 Run it with `npm run demo`.
 
-It starts the simulator on 127.0.0.1, submits cover tasks, follows them with
-`covers.get()` until they finish, shows a duplicate submission and a failure, and saves
-the images under ./covers/.
+It starts the built-in API simulator and a callback receiver on 127.0.0.1, submits cover
+tasks for four music tracks and shows the SDK's unified task events as they happen: one
+task finished by its callback, one whose callback is lost and is found by polling, one
+that fails with code 531 (credits refunded), and a repeated submission that the host
+answers with the existing task. Then it downloads the images into ./covers/.
 */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
-import { type CoverDetails, SunoCover, type SunoCoverError } from 'suno-cover';
+import { type CoverResult, SunoCover, type TaskFailedError } from 'suno-cover';
+import { toNodeHandler } from 'suno-cover/node';
 import { createCoverSimulator } from 'suno-cover/testing';
 
-const color = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
 const dim = paint(2);
-const green = paint(32);
-const red = paint(31);
 const bold = paint(1);
+const red = paint(31);
+const green = paint(32);
+const yellow = paint(33);
+const cyan = paint(36);
 
 const started = Date.now();
-const log = (text: string) =>
-  console.log(`${dim(`[${((Date.now() - started) / 1000).toFixed(1).padStart(4)}s]`)} ${text}`);
-const short = (id: string) => `${id.slice(0, 8)}…`;
+const clock = () => dim(`[${((Date.now() - started) / 1000).toFixed(1).padStart(4)}s]`);
 
-const sim = await createCoverSimulator({ pendingMs: 400, generatingMs: 900 });
-sim.scenario('music-refunded', { outcome: { code: 531 }, generatingMs: 600 });
+// The four tracks, and how the simulator will play each one out.
+const sim = await createCoverSimulator({ pendingMs: 600, generatingMs: 1_200 });
+sim.scenario('music-midnight', { callback: 'drop', generatingMs: 1_800 });
+sim.scenario('music-static', { outcome: { code: 531 }, generatingMs: 900 });
 
-const suno = new SunoCover({ apiKey: sim.apiKey, baseUrl: sim.url });
-suno.on('retry', (event) =>
-  log(dim(`retry ${event.attempt} of ${event.endpoint} in ${event.delay} ms`)),
-);
+// A callback receiver on node:http; its port makes the callback URL.
+const receiver = createServer();
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/suno-cover`;
 
-console.log(
-  bold('suno-cover demo') + dim(` — simulator at ${sim.url}, credits: ${await suno.credits()}\n`),
-);
+// Polling every second so the demo is short; the default is 30 s, as the API's docs advise.
+const suno = new SunoCover({
+  apiKey: sim.apiKey,
+  baseUrl: sim.url,
+  callbackUrl,
+  pollInterval: 1_000,
+});
+receiver.on('request', toNodeHandler(suno));
 
-try {
-  const music = ['music-sunrise', 'music-midnight', 'music-refunded'];
-  const tasks = await Promise.all(music.map((taskId) => suno.covers.generate({ taskId })));
-  for (const task of tasks)
-    log(`submitted cover ${bold(short(task.taskId))} for ${task.parentTaskId}`);
-
-  const again = await suno.covers.generate({ taskId: 'music-sunrise' });
-  log(
-    `submitted music-sunrise again → existing: ${again.existing}, same task ${short(again.taskId)} (no credits spent)`,
+const labels = new Map<string, string>();
+const label = (taskId: string) => (labels.get(taskId) ?? '?').padEnd(9);
+const line = (taskId: string, what: string, detail = '') =>
+  console.log(
+    `${clock()} ${bold(label(taskId))} ${dim(`${taskId.slice(0, 6)}…`)}  ${what.padEnd(tty ? 19 : 10)} ${detail}`,
   );
 
-  // Until the tracking layer lands, follow each task by hand with covers.get().
-  const finished = await Promise.all(tasks.map((task) => follow(task.taskId)));
+suno.on('submitted', (e) => {
+  labels.set(e.taskId, e.parentTaskId.replace('music-', ''));
+  line(
+    e.taskId,
+    cyan('submitted'),
+    e.existing ? yellow('existing task: the host already had it, no credits spent') : '',
+  );
+});
+suno.on('status', (e) => line(e.taskId, 'status', `${e.status} ${dim(`(seen by ${e.source})`)}`));
+suno.on('callback', (e) => {
+  if (e.duplicate) line(e.taskId, dim('callback'), dim('a repeat: nothing new dispatched'));
+});
+suno.on('succeeded', (e) =>
+  line(e.taskId, green('succeeded'), `${e.images.length} images ${dim(`via ${e.source}`)}`),
+);
+suno.on('failed', (e) =>
+  line(
+    e.taskId,
+    red('failed'),
+    `code ${e.code}${e.refunded ? ', credits refunded' : ''} ${dim(`via ${e.source}`)}`,
+  ),
+);
+suno.on('retry', (e) =>
+  console.log(`${clock()} ${dim(`retrying ${e.endpoint} in ${e.delay} ms: ${e.error.message}`)}`),
+);
+suno.on('error', (e) => console.log(`${clock()} ${dim(`(${e.source}) ${e.error.message}`)}`));
+
+const creditsBefore = await suno.credits();
+console.log(
+  `${bold('suno-cover demo')} ${dim('— the built-in simulator on 127.0.0.1: no network, no API key')}`,
+);
+console.log(dim(`  API simulator     ${sim.url}`));
+console.log(dim(`  callback receiver ${callbackUrl}`));
+console.log(
+  dim('  pollInterval 1 s for the demo (the default is 30 s, as the API docs recommend)\n'),
+);
+console.log(`  ${bold('sunrise')}   finished by its callback`);
+console.log(`  ${bold('midnight')}  its callback is lost: polling finds the result`);
+console.log(`  ${bold('static')}    fails with code 531: credits refunded`);
+console.log(`  ${bold('sunrise')}   submitted twice: the host answers with the existing task\n`);
+
+let exitCode = 0;
+try {
+  const tasks = [
+    await suno.covers.generate({ taskId: 'music-sunrise' }),
+    await suno.covers.generate({ taskId: 'music-midnight' }),
+    await suno.covers.generate({ taskId: 'music-static' }),
+    await suno.covers.generate({ taskId: 'music-sunrise' }),
+  ];
+  const outcomes = await Promise.allSettled(tasks.map((task) => task.wait({ timeout: 30_000 })));
 
   const out = join(process.cwd(), 'covers');
   await mkdir(out, { recursive: true });
-  console.log();
-  for (const details of finished) {
-    if (details.status === 'failed') {
-      console.log(
-        `${red('✗')} ${details.parentTaskId}: failed with ${details.errorCode} — ${details.errorMessage}`,
-      );
+  console.log(`\n${bold('Results')}`);
+  const done = new Set<string>();
+  for (const [i, outcome] of outcomes.entries()) {
+    const task = tasks[i];
+    if (!task || done.has(task.taskId)) continue;
+    done.add(task.taskId);
+    const name = (task.parentTaskId ?? '').replace('music-', '');
+    if (outcome.status === 'rejected') {
+      const error = outcome.reason as TaskFailedError;
+      console.log(`  ${red('✗')} ${name.padEnd(9)} ${error.message}`);
       continue;
     }
-    const files = await Promise.all(
-      details.images.map(async (url, i) => {
-        const file = join(out, `${details.parentTaskId}-${i + 1}.png`);
-        await writeFile(file, new Uint8Array(await (await fetch(url)).arrayBuffer()));
-        return relative(process.cwd(), file);
-      }),
+    const files = await download(outcome.value, name, out);
+    console.log(
+      `  ${green('✓')} ${name.padEnd(9)} ${files.join('  ')} ${dim(`(via ${outcome.value.source})`)}`,
     );
-    console.log(`${green('✓')} ${details.parentTaskId}: ${files.join(', ')}`);
   }
-  console.log(dim(`\ncredits left: ${await suno.credits()} (the 531 failure was refunded)`));
+  const creditsAfter = await suno.credits();
+  console.log(
+    dim(
+      `\ncredits ${creditsBefore} → ${creditsAfter}: two covers paid, the 531 failure refunded, the repeat free`,
+    ),
+  );
 } catch (error) {
-  console.error(red(`demo failed: ${(error as SunoCoverError).message}`));
-  process.exitCode = 1;
+  console.error(red(`demo failed: ${(error as Error).message}`));
+  exitCode = 1;
 } finally {
+  suno.close();
   await sim.close();
+  await new Promise((resolve) => receiver.close(resolve));
 }
+process.exitCode = exitCode;
 
-async function follow(taskId: string): Promise<CoverDetails> {
-  let last = '';
-  for (;;) {
-    const details = await suno.covers.get(taskId);
-    if (details.status !== last) {
-      last = details.status;
-      const mark =
-        details.status === 'succeeded'
-          ? green(last)
-          : details.status === 'failed'
-            ? red(last)
-            : last;
-      log(`${short(taskId)} ${(details.parentTaskId ?? '').padEnd(15)} ${mark}`);
-    }
-    if (details.status === 'succeeded' || details.status === 'failed') return details;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+async function download(result: CoverResult, name: string, dir: string): Promise<string[]> {
+  return Promise.all(
+    result.images.map(async (url, i) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`downloading ${url} failed: HTTP ${response.status}`);
+      const file = join(dir, `${name}-${i + 1}.png`);
+      await writeFile(file, new Uint8Array(await response.arrayBuffer()));
+      return relative(process.cwd(), file);
+    }),
+  );
 }

@@ -1,0 +1,41 @@
+/**
+The examples run as users would run them, pointed at the simulator through the same
+environment variables a real deployment uses.
+*/
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { setup } from './helpers.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+
+async function example(file: string, arg: string, env: Record<string, string>) {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', `examples/${file}`, arg], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    timeout: 20_000,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+}
+
+it('runs generate-and-wait against the simulator and prints the images', async () => {
+  const { sim } = await setup({ pendingMs: 20, generatingMs: 20 });
+  const env = { SUNO_API_KEY: sim.apiKey, SUNO_BASE_URL: sim.url, POLL_INTERVAL: '200' };
+  const printed = await example('generate-and-wait.ts', 'music-42', env);
+  expect(printed.images).toHaveLength(2);
+  expect(sim.task(printed.taskId)?.parentTaskId).toBe('music-42');
+});
+
+it('resumes a task by id with resume-task', async () => {
+  const { sim, suno } = await setup({ pendingMs: 20, generatingMs: 20 });
+  const task = await suno.covers.generate({ taskId: 'music-7' });
+  suno.close();
+  const printed = await example('resume-task.ts', task.taskId, {
+    SUNO_API_KEY: sim.apiKey,
+    SUNO_BASE_URL: sim.url,
+  });
+  expect(printed).toMatchObject({ taskId: task.taskId, parentTaskId: 'music-7' });
+  expect(printed.images).toEqual(sim.task(task.taskId)?.images);
+});
