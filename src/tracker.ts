@@ -377,7 +377,9 @@ export class Tracker {
     }
     let details: CoverDetails;
     try {
-      details = await this.#get(taskId, { signal: this.#abort.signal });
+      // One request per poll, no retries: the scheduler's caps then bound every poll
+      // request, and a failed poll is simply polled again at the next interval.
+      details = await this.#get(taskId, { signal: this.#abort.signal, maxRetries: 0 });
     } catch (error) {
       this.#pollFailed(tracked, error);
       return;

@@ -1,3 +1,5 @@
+export type { ApiFaultKind, CallbackFaultKind, ChaosOptions } from './chaos.js';
+export { apiFaultKinds, callbackFaultKinds } from './chaos.js';
 export { coverPng } from './png.js';
 export type {
   CallbackAttempt,

@@ -9,6 +9,13 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { signCoverCallback } from 'suno-cover';
+import {
+  apiFault,
+  type CallbackFaultKind,
+  type ChaosOptions,
+  callbackFault,
+  drift,
+} from './chaos.js';
 import { coverPng } from './png.js';
 
 /** The endpoints the simulator serves, by the names its knobs use. */
@@ -91,6 +98,12 @@ export interface CoverSimulatorOptions {
   existingCoverCode?: 400 | 409;
   /** Makes task ids differ between simulators. @default 'sim' */
   seed?: string;
+  /**
+  Seeded, reproducible faults on every endpoint and on callback delivery (see
+  `ChaosOptions`). Explicit `fail()` faults still come first.
+  @default undefined (no chaos)
+  */
+  chaos?: ChaosOptions;
 }
 
 /** A request the simulator received. The key itself is never recorded. */
@@ -131,6 +144,8 @@ export interface SimulatedTask {
   scenario: Required<Pick<CoverScenario, 'images' | 'callback' | 'pendingMs' | 'generatingMs'>> & {
     outcome: CoverScenario['outcome'];
   };
+  /** How chaos mode makes this task's callback misbehave, if it does. */
+  callbackFault: CallbackFaultKind | undefined;
 }
 
 export interface CoverSimulator {
@@ -159,6 +174,15 @@ export interface CoverSimulator {
 const generatePath = '/api/v1/suno/cover/generate';
 const recordInfoPath = '/api/v1/suno/cover/record-info';
 const creditPaths = new Set(['/api/v1/generate/credit', '/api/v1/chat/credit']);
+
+/** What an endpoint answers, before chaos may intervene. */
+interface Answer {
+  code: number;
+  msg: string;
+  data: unknown;
+  /** Hold the answer back this long, in ms. */
+  delay: number;
+}
 
 const failureMessages: Record<number, string> = {
   400: 'Validation error - Request parameters invalid',
@@ -209,6 +233,8 @@ export async function createCoverSimulator(
   let idleWaiters: (() => void)[] = [];
   let counter = 0;
   let closed = false;
+  const { chaos } = options;
+  const asked = new Map<string, number>();
 
   const state = { credits: options.credits ?? 100 };
 
@@ -269,12 +295,43 @@ export async function createCoverSimulator(
       task.errorMessage = msg;
       body = { code: outcome.code, msg, data: { taskId: task.taskId, images: null } };
     }
-    if (task.scenario.callback === 'deliver' && !isUndeliverable(task.callbackUrl)) {
-      deliver(task, body, 1);
+    if (task.scenario.callback !== 'deliver' || isUndeliverable(task.callbackUrl)) return;
+    switch (task.callbackFault) {
+      case 'delay':
+        later(chaos?.delayMs ?? 1_000, () => deliver(task, body, 1));
+        return;
+      case 'duplicate':
+        deliver(task, body, 1, { onDelivered: () => deliver(task, body, 2) });
+        return;
+      case 'contradict':
+        // A misbehaving host: after the real callback, one that says the opposite.
+        deliver(task, body, 1, { onDelivered: () => deliver(task, contradiction(task), 2) });
+        return;
+      case 'impatient':
+        // The host gives up on the receiver at once, and so sends the callback again.
+        deliver(task, body, 1, { timeout: 1 });
+        return;
+      default:
+        deliver(task, body, 1);
     }
   }
 
-  function deliver(task: SimulatedTask, body: unknown, attempt: number): void {
+  function contradiction(task: SimulatedTask): unknown {
+    return task.successFlag === 1
+      ? { code: 501, msg: 'Cover generation failed', data: { taskId: task.taskId, images: null } }
+      : {
+          code: 200,
+          msg: 'success',
+          data: { taskId: task.taskId, images: [imageUrl(task.taskId, 0)] },
+        };
+  }
+
+  function deliver(
+    task: SimulatedTask,
+    body: unknown,
+    attempt: number,
+    how: { timeout?: number | undefined; onDelivered?: (() => void) | undefined } = {},
+  ): void {
     busy++;
     void (async () => {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -300,17 +357,24 @@ export async function createCoverSimulator(
           method: 'POST',
           headers,
           body: JSON.stringify(body),
-          signal: AbortSignal.any([deliveries.signal, AbortSignal.timeout(callbackTimeout)]),
+          signal: AbortSignal.any([
+            deliveries.signal,
+            AbortSignal.timeout(how.timeout ?? callbackTimeout),
+          ]),
         });
         record.status = response.status;
         await response.arrayBuffer().catch(() => undefined);
       } catch (error) {
         record.error = error instanceof Error ? error.message : String(error);
       }
-      const delay = retryDelays[attempt - 1];
-      if (record.status !== 200 && delay !== undefined && !closed) {
-        later(delay, () => deliver(task, body, attempt + 1));
+      if (closed) return;
+      if (record.status === 200) {
+        how.onDelivered?.();
+        return;
       }
+      const delay = retryDelays[attempt - 1];
+      if (delay !== undefined)
+        later(delay, () => deliver(task, body, attempt + 1, { ...how, timeout: undefined }));
     })().finally(done);
   }
 
@@ -340,6 +404,10 @@ export async function createCoverSimulator(
     else write();
   }
 
+  function answer(code: number, msg: string, data: unknown = null, delay = 0): Answer {
+    return { code, msg, data, delay };
+  }
+
   function envelope(res: ServerResponse, code: number, msg: string, data: unknown = null): void {
     send(res, 200, { code, msg, data });
   }
@@ -367,21 +435,22 @@ export async function createCoverSimulator(
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  function handleGenerate(res: ServerResponse, body: unknown) {
+  function handleGenerate(body: unknown): Answer {
     const { taskId, callBackUrl } = (body ?? {}) as { taskId?: unknown; callBackUrl?: unknown };
-    if (typeof taskId !== 'string' || taskId === '')
-      return envelope(res, 400, 'taskId is required');
+    if (typeof taskId !== 'string' || taskId === '') return answer(400, 'taskId is required');
     if (typeof callBackUrl !== 'string' || callBackUrl === '')
-      return envelope(res, 400, 'callBackUrl is required');
-    if (knownMusic && !knownMusic.has(taskId)) return envelope(res, 404, 'Music task not found');
+      return answer(400, 'callBackUrl is required');
+    if (knownMusic && !knownMusic.has(taskId)) return answer(404, 'Music task not found');
     const existing = coverOfMusic.get(taskId);
     if (existing) {
       const code = options.existingCoverCode ?? 400;
-      return envelope(res, code, 'Cover already generated', { taskId: existing });
+      return answer(code, 'Cover already generated', { taskId: existing });
     }
-    if (state.credits < coverCost) return envelope(res, 402, 'Insufficient credits');
+    if (state.credits < coverCost) return answer(402, 'Insufficient credits');
     state.credits -= coverCost;
     const scenario = scenarios.get(taskId) ?? {};
+    const fault = chaos ? callbackFault(chaos, taskId) : undefined;
+    const early = fault === 'early';
     const task: SimulatedTask = {
       taskId: newTaskId(),
       parentTaskId: taskId,
@@ -395,10 +464,11 @@ export async function createCoverSimulator(
       scenario: {
         outcome: scenario.outcome,
         images: scenario.images ?? 2,
-        callback: scenario.callback ?? 'deliver',
-        pendingMs: scenario.pendingMs ?? pendingMs,
-        generatingMs: scenario.generatingMs ?? generatingMs,
+        callback: fault === 'drop' ? 'drop' : (scenario.callback ?? 'deliver'),
+        pendingMs: early ? 0 : (scenario.pendingMs ?? pendingMs),
+        generatingMs: early ? 0 : (scenario.generatingMs ?? generatingMs),
       },
+      callbackFault: fault,
     };
     tasks.set(task.taskId, task);
     coverOfMusic.set(taskId, task.taskId);
@@ -407,17 +477,18 @@ export async function createCoverSimulator(
       if (task.scenario.outcome.code === 531) state.credits += coverCost;
     }
     startLifecycle(task);
-    envelope(res, 200, 'success', { taskId: task.taskId });
+    // An `early` task's callback is sent before this answer arrives.
+    return answer(200, 'success', { taskId: task.taskId }, early ? 150 : 0);
   }
 
-  function handleRecordInfo(res: ServerResponse, taskId: string | undefined) {
+  function handleRecordInfo(taskId: string | undefined, key: string): Answer {
     const task = taskId ? tasks.get(taskId) : undefined;
     if (!task) {
       const mode = options.unknownTask ?? 'code-422';
-      if (mode === 'null-data') return envelope(res, 200, 'success', null);
-      return envelope(res, mode === 'code-404' ? 404 : 422, 'Record does not exist');
+      if (mode === 'null-data') return answer(200, 'success', null);
+      return answer(mode === 'code-404' ? 404 : 422, 'Record does not exist');
     }
-    envelope(res, 200, 'success', {
+    const data = {
       taskId: task.taskId,
       parentTaskId: task.parentTaskId,
       callbackUrl: task.callbackUrl,
@@ -427,7 +498,12 @@ export async function createCoverSimulator(
       createTime: task.createTime,
       errorCode: task.errorCode,
       errorMessage: task.errorMessage,
-    });
+    };
+    return answer(
+      200,
+      'success',
+      chaos?.drift === false || !chaos ? data : drift(chaos, key, data),
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -481,17 +557,41 @@ export async function createCoverSimulator(
       });
     // Real hosts answer a bad key with HTTP 200 and body code 401.
     if (!authorized) return envelope(res, 401, 'Unauthorized: invalid or missing API key');
-    if (endpoint === 'generate') {
-      if (req.method !== 'POST')
-        return send(res, 405, { code: 405, msg: 'Method not allowed', data: null });
-      if (typeof body === 'string') return envelope(res, 400, 'Body is not valid JSON');
-      return handleGenerate(res, body);
-    }
-    if (req.method !== 'GET')
+    const expected = endpoint === 'generate' ? 'POST' : 'GET';
+    if (req.method !== expected)
       return send(res, 405, { code: 405, msg: 'Method not allowed', data: null });
-    if (endpoint === 'record-info')
-      return handleRecordInfo(res, url.searchParams.get('taskId') ?? undefined);
-    return envelope(res, 200, 'success', state.credits);
+    const key = chaosKey(endpoint, url, body);
+    const chaosFault = chaos ? apiFault(chaos, key) : undefined;
+    // A fault after processing: the task is made, but its answer is lost on the way.
+    if (chaosFault && !(endpoint === 'generate' && chaosFault.afterProcessing))
+      return applyFault(res, chaosFault);
+    let result: Answer;
+    if (endpoint === 'generate') {
+      result =
+        typeof body === 'string' ? answer(400, 'Body is not valid JSON') : handleGenerate(body);
+    } else if (endpoint === 'record-info') {
+      result = handleRecordInfo(url.searchParams.get('taskId') ?? undefined, key);
+    } else {
+      result = answer(200, 'success', state.credits);
+    }
+    if (chaosFault) return applyFault(res, chaosFault);
+    const reply = () => envelope(res, result.code, result.msg, result.data);
+    if (result.delay > 0) later(result.delay, reply);
+    else reply();
+  }
+
+  /** A key naming this request for chaos: endpoint, task, and how many times it was asked. */
+  function chaosKey(endpoint: SimulatorEndpoint, url: URL, body: unknown): string {
+    const id =
+      endpoint === 'record-info'
+        ? url.searchParams.get('taskId')
+        : endpoint === 'generate'
+          ? (body as { taskId?: unknown } | undefined)?.taskId
+          : '';
+    const name = `${endpoint}:${String(id)}`;
+    const count = (asked.get(name) ?? 0) + 1;
+    asked.set(name, count);
+    return `${name}:${count}`;
   }
 
   const server = createServer((req, res) => {
