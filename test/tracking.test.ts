@@ -396,3 +396,30 @@ describe('the poll scheduler', () => {
     }
   });
 });
+
+describe('the store of recent outcomes', () => {
+  const callback = (i: number) => ({
+    code: 200,
+    msg: 'ok',
+    data: { taskId: `task-${i}`, images: ['u'] },
+  });
+
+  it('keeps at most maxSize outcomes while tasks come and go, oldest out first', async () => {
+    const suno = new SunoCover({ apiKey: 'k', recentOutcomes: { maxSize: 1_000 } });
+    for (let i = 0; i < 20_000; i++) await suno.callbacks.receive(callback(i));
+    expect(suno.stats.stored).toBe(1_000);
+    // The newest are remembered (a repeat is a duplicate); the oldest are forgotten.
+    expect((await suno.callbacks.receive(callback(19_999))).duplicate).toBe(true);
+    expect((await suno.callbacks.receive(callback(0))).duplicate).toBe(false);
+  });
+
+  it('forgets outcomes older than maxAge', async () => {
+    const suno = new SunoCover({ apiKey: 'k', recentOutcomes: { maxAge: 50 } });
+    await suno.callbacks.receive(callback(1));
+    expect((await suno.callbacks.receive(callback(1))).duplicate).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await suno.callbacks.receive(callback(2));
+    expect(suno.stats.stored).toBe(1);
+    expect((await suno.callbacks.receive(callback(1))).duplicate).toBe(false);
+  });
+});
