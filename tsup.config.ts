@@ -1,6 +1,6 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
+const shared: Options = {
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
@@ -9,12 +9,19 @@ export default defineConfig({
   // The subpaths import the main entry by name, so that CJS and ESM alike share one copy of
   // the classes (instanceof works across entries).
   external: ['suno-cover'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
+  // The dependencies are bundled in: Node 20 spends its import time per module file, and
+  // zod alone is dozens of them (see bench/RESULTS.md). ky and p-retry land in a chunk of
+  // their own that loads with the first request.
+  noExternal: ['ky', 'zod', 'p-retry', 'is-network-error', 'eventemitter3'],
   sourcemap: true,
   // The core runs on edge runtimes and browsers too, so nothing newer than ES2022.
   target: 'es2022',
-  splitting: true,
   treeshake: true,
-});
+};
+
+export default defineConfig([
+  { ...shared, format: 'esm', splitting: true, dts: true },
+  // CJS splitting is experimental in tsup: one file, where the lazily imported ky and
+  // p-retry become lazily initialised modules inside it.
+  { ...shared, format: 'cjs', splitting: false, dts: true },
+]);

@@ -112,7 +112,7 @@ describe('the published package', () => {
     expect(JSON.parse(output)).toEqual(expected);
   });
 
-  it('works through require (CJS), which loads the ESM-only ky and p-retry on Node 20.19+', () => {
+  it('works through require (CJS) as well', () => {
     const code = script(
       "const { SunoCover, NotFoundError, SunoCoverError, parseCoverCallback } = require('suno-cover');\nconst { createCoverSimulator } = require('suno-cover/testing');\nconst { toNodeHandler } = require('suno-cover/node');",
     );

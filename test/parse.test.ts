@@ -205,3 +205,63 @@ describe('CallbackCode', () => {
     expect(codes.every(isTerminalCode)).toBe(true);
   });
 });
+
+describe('the hand-written callback reader', () => {
+  it('accepts and rejects exactly what coverCallbackSchema does, with the same result', async () => {
+    const { coverCallbackSchema } = await import('../src/schemas.js');
+    const { toCoverCallback } = await import('../src/callbacks.js');
+    const same = (value: unknown) => {
+      const expected = coverCallbackSchema.safeParse(value);
+      let actual: unknown;
+      let failed = false;
+      try {
+        actual = toCoverCallback(value);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CallbackParseError);
+        failed = true;
+      }
+      expect(failed).toBe(!expected.success);
+      if (expected.success) expect(actual).toEqual(expected.data);
+    };
+    const id = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(''),
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+    );
+    const nearValid = fc.record(
+      {
+        code: fc.oneof(
+          fc.integer(),
+          fc.constant(200),
+          fc.constant('200'),
+          fc.constant('531'),
+          fc.string(),
+          fc.double(),
+          fc.constant(null),
+        ),
+        msg: fc.oneof(fc.string(), fc.constant(null), fc.constant(undefined), fc.integer()),
+        data: fc.oneof(
+          fc.record(
+            {
+              taskId: id,
+              task_id: id,
+              images: fc.oneof(
+                fc.constant(null),
+                fc.constant(undefined),
+                fc.array(fc.oneof(fc.webUrl(), fc.integer()), { maxLength: 3 }),
+              ),
+              extra: fc.anything(),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.anything(),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(fc.property(nearValid, same), { numRuns: 5_000 });
+    fc.assert(fc.property(fc.anything(), same), { numRuns: 1_000 });
+  });
+});

@@ -3,8 +3,8 @@ The transport: ky for the request, p-retry for the retries (ky's own retry is of
 the ONE place that reads the `{ code, msg, data }` envelope. Both the HTTP status and the
 body code decide success, because hosts answer HTTP 200 with `{"code":422,…}`.
 */
-import ky, { type KyInstance } from 'ky';
-import pRetry from 'p-retry';
+import type { KyInstance } from 'ky';
+import type pRetryFunction from 'p-retry';
 import type * as z from 'zod/mini';
 import {
   apiErrorFor,
@@ -44,25 +44,35 @@ export interface Http {
 /** Marks the abort of our own per-attempt timer, to tell it from the caller's abort. */
 class AttemptTimeout extends Error {}
 
+let libraries: Promise<[typeof import('ky'), typeof import('p-retry')]> | undefined;
+
+/**
+ky and p-retry load with the first request, not with the SDK: ky builds a Request when it
+loads, which starts Node's fetch machinery (~20 ms), and an app that only receives
+callbacks never needs either.
+*/
+function loadLibraries() {
+  libraries ??= Promise.all([import('ky'), import('p-retry')]);
+  return libraries;
+}
+
+interface Transport {
+  api: KyInstance;
+  pRetry: typeof pRetryFunction;
+}
+
 export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEvent) => void): Http {
-  const userFetch = options.fetch;
-  const api: KyInstance = ky.create({
-    prefixUrl: options.baseUrl,
-    retry: 0,
-    throwHttpErrors: false,
-    // The SDK times the whole attempt, body included, itself (see `attempt` below).
-    timeout: false,
-    headers: {
-      ...options.headers,
-      accept: 'application/json',
-      authorization: `Bearer ${options.apiKey}`,
-    },
-    // Called unbound, and looked up per call so that a fetch patched later is used.
-    fetch: (input, init) =>
-      userFetch ? userFetch(input as Request, init) : globalThis.fetch(input, init),
-  });
+  let transport: Promise<Transport> | undefined;
+  const load = () => {
+    transport ??= loadLibraries().then(([{ default: ky }, { default: pRetry }]) => ({
+      api: createKy(ky, options),
+      pRetry,
+    }));
+    return transport;
+  };
 
   async function attempt<Schema extends z.ZodMiniType>(
+    api: KyInstance,
     spec: RequestSpec<Schema>,
     endpoint: string,
     timeout: number,
@@ -102,7 +112,8 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
       const timeout = requestOptions.timeout ?? options.timeout;
       const retries = requestOptions.maxRetries ?? options.maxRetries;
       try {
-        return await pRetry(() => attempt(spec, endpoint, timeout, signal), {
+        const { api, pRetry } = await load();
+        return await pRetry(() => attempt(api, spec, endpoint, timeout, signal), {
           retries,
           // The delay is ours (Retry-After or backoff), slept in shouldRetry; p-retry adds none.
           minTimeout: 0,
@@ -130,6 +141,25 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
       }
     },
   };
+}
+
+function createKy(ky: typeof import('ky').default, options: NormalizedOptions): KyInstance {
+  const userFetch = options.fetch;
+  return ky.create({
+    prefixUrl: options.baseUrl,
+    retry: 0,
+    throwHttpErrors: false,
+    // The SDK times the whole attempt, body included, itself (see `attempt`).
+    timeout: false,
+    headers: {
+      ...options.headers,
+      accept: 'application/json',
+      authorization: `Bearer ${options.apiKey}`,
+    },
+    // Called unbound, and looked up per call so that a fetch patched later is used.
+    fetch: (input, init) =>
+      userFetch ? userFetch(input as Request, init) : globalThis.fetch(input, init),
+  });
 }
 
 function readEnvelope<Schema extends z.ZodMiniType>(
