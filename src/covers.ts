@@ -75,14 +75,14 @@ export class Covers {
       );
       // An existing task may be finished already: poll it at once.
       this.#tracker.track(taskId, created, parentTaskId, existing);
-      this.#tracker.emit(taskId, 'submitted', {
+      this.#tracker.emit(taskId, 'submitted', () => ({
         type: 'submitted',
         taskId,
         source: 'submit',
         at: new Date(),
         parentTaskId,
         existing,
-      });
+      }));
       return created;
     };
     try {

@@ -138,8 +138,9 @@ export type TaskEvent = EventOf<keyof TaskEvents>;
 export type EventOf<Name extends keyof ClientEvents> = Parameters<ClientEvents[Name]>[0];
 
 /** Anything with eventemitter3's `listeners()`: the client and each task. */
-interface ListenerSource {
+export interface ListenerSource {
   listeners(event: string): unknown[];
+  listenerCount(event: string): number;
 }
 
 /**
@@ -152,6 +153,8 @@ export function emitSafely<Name extends keyof ClientEvents>(
   name: Name,
   event: EventOf<Name>,
 ): void {
+  // listeners() copies the array: skip it when nobody listens, the common case per task.
+  if (emitter.listenerCount(name) === 0) return;
   for (const listener of emitter.listeners(name) as ((value: unknown) => unknown)[]) {
     try {
       const result = listener(event);

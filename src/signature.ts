@@ -6,6 +6,7 @@ Uses WebCrypto, so it runs on Node, Bun, Deno and edge runtimes alike.
 */
 import { decodeCallbackBody, readCallbackTaskId } from './callbacks.js';
 import { CallbackParseError, CallbackVerificationError, InvalidArgumentError } from './errors.js';
+import { constantTimeEqual } from './internal/compare.js';
 
 /** Header names of signed callbacks (lower-case, as Node and `Headers` present them). */
 export const SIGNATURE_HEADER = 'x-webhook-signature';
@@ -37,10 +38,13 @@ const encoder = new TextEncoder();
 interface NodeCrypto {
   createHmac(
     algorithm: 'sha256',
-    key: string,
+    key: NodeKey,
   ): { update(data: string): { digest(encoding: 'base64'): string } };
-  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+  createSecretKey(key: Uint8Array): NodeKey;
 }
+
+/** node:crypto's KeyObject, opaque here. */
+type NodeKey = object | string;
 
 let nodeCrypto: NodeCrypto | null | undefined;
 
@@ -104,10 +108,23 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   }
 }
 
+/** node:crypto keys by secret: a KeyObject spares re-reading the secret on every HMAC. */
+const nodeKeys = new Map<string, NodeKey>();
+
+function nodeHmac(node: NodeCrypto, secret: string, message: string): string {
+  let key = nodeKeys.get(secret);
+  if (key === undefined) {
+    key = node.createSecretKey(encoder.encode(secret));
+    if (nodeKeys.size >= 8) nodeKeys.clear();
+    nodeKeys.set(secret, key);
+  }
+  return node.createHmac('sha256', key).update(message).digest('base64');
+}
+
 /** base64(HMAC-SHA256(secret, message)). @internal */
 export async function hmacSha256Base64(secret: string, message: string): Promise<string> {
   const node = getNodeCrypto();
-  if (node) return node.createHmac('sha256', secret).update(message).digest('base64');
+  if (node) return nodeHmac(node, secret, message);
   return toBase64(
     new Uint8Array(await crypto.subtle.sign('HMAC', await webKey(secret), encoder.encode(message))),
   );
@@ -120,14 +137,7 @@ async function signatureMatches(
   signature: string,
 ): Promise<boolean> {
   const node = getNodeCrypto();
-  if (node) {
-    const expected = encoder.encode(
-      node.createHmac('sha256', secret).update(message).digest('base64'),
-    );
-    const given = encoder.encode(signature);
-    // The length of a SHA-256 MAC in base64 is public (44), so checking it first leaks nothing.
-    return expected.length === given.length && node.timingSafeEqual(expected, given);
-  }
+  if (node) return constantTimeEqual(nodeHmac(node, secret, message), signature);
   const bytes = fromBase64(signature);
   if (bytes?.length !== 32) return false;
   // subtle.verify compares in constant time.

@@ -15,7 +15,13 @@ import {
   TaskFailedError,
   TaskTimeoutError,
 } from './errors.js';
-import { type ClientEvents, type EventOf, type EventSource, emitSafely } from './events.js';
+import {
+  type ClientEvents,
+  type EventOf,
+  type EventSource,
+  emitSafely,
+  type ListenerSource,
+} from './events.js';
 import { Scheduler } from './internal/scheduler.js';
 import type { RequestOptions } from './options.js';
 import type { CoverDetails } from './schemas.js';
@@ -75,11 +81,17 @@ export interface WaitOptions {
 export type ReportResult = 'settled' | 'duplicate' | 'conflict';
 
 /**
-Recent outcomes by task id, bounded in size and age: the oldest go first. A Map keeps
-insertion order, so the oldest entry is always the first one and eviction needs no timer.
+Recent outcomes by task id, bounded in size and age: the oldest go first. The insertion
+order lives in a queue beside the Map: asking a Map for its first key after many deletes
+walks every deleted slot (V8 keeps them until it rehashes), which cost ~6 µs per insert
+in a full store; the queue makes eviction O(1) and needs no timer.
 */
 export class OutcomeStore {
   readonly #entries = new Map<string, StoredOutcome>();
+  /** Every set, oldest first, as two parallel queues (no object per slot); a slot whose entry was replaced or removed is stale. */
+  #keys: string[] = [];
+  #values: StoredOutcome[] = [];
+  #head = 0;
   readonly #maxSize: number;
   readonly #maxAge: number;
 
@@ -102,18 +114,28 @@ export class OutcomeStore {
   }
 
   set(taskId: string, entry: StoredOutcome): void {
-    this.#entries.delete(taskId);
     this.#entries.set(taskId, entry);
-    for (const [oldest, { at }] of this.#entries) {
-      if (this.#entries.size <= this.#maxSize && entry.at - at <= this.#maxAge) break;
-      this.#entries.delete(oldest);
+    this.#keys.push(taskId);
+    this.#values.push(entry);
+    while (this.#head < this.#keys.length) {
+      const key = this.#keys[this.#head] as string;
+      const value = this.#values[this.#head] as StoredOutcome;
+      const live = this.#entries.get(key) === value;
+      if (live && this.#entries.size <= this.#maxSize && entry.at - value.at <= this.#maxAge) break;
+      if (live) this.#entries.delete(key);
+      this.#head++;
+    }
+    // Drop the consumed front of the queues now and then, not on every set.
+    if (this.#head > 1024 && this.#head * 2 > this.#keys.length) {
+      this.#keys = this.#keys.slice(this.#head);
+      this.#values = this.#values.slice(this.#head);
+      this.#head = 0;
     }
   }
 }
 
 /** Anything events are emitted on: the client, and each task object. */
-interface Emitter {
-  listeners(event: string): unknown[];
+interface Emitter extends ListenerSource {
   eventNames(): (string | symbol)[];
 }
 
@@ -229,10 +251,18 @@ export class Tracker {
     );
   }
 
-  /** Emits a task event on the client and on every task object of that task. */
-  emit<Name extends TaskEventName>(taskId: string, name: Name, event: EventOf<Name>): void {
-    emitSafely(this.#client, name, event);
+  /**
+  Emits a task event on the client and on every task object of that task. The event is
+  built only when someone listens: on a busy receiver most events have no listener.
+  */
+  emit<Name extends TaskEventName>(taskId: string, name: Name, build: () => EventOf<Name>): void {
     const tracked = this.#tracked.get(taskId);
+    let listened = this.#client.listenerCount(name) > 0;
+    if (!listened && tracked)
+      for (const emitter of tracked.emitters) listened ||= emitter.listenerCount(name) > 0;
+    if (!listened) return;
+    const event = build();
+    emitSafely(this.#client, name, event);
     if (tracked) for (const emitter of tracked.emitters) emitSafely(emitter, name, event);
   }
 
@@ -245,7 +275,7 @@ export class Tracker {
         known.outcome.status === outcome.status &&
         (outcome.status === 'succeeded' || known.outcome.code === outcome.code);
       if (same) return 'duplicate';
-      this.emit(taskId, 'conflict', {
+      this.emit(taskId, 'conflict', () => ({
         type: 'conflict',
         taskId,
         source,
@@ -253,22 +283,39 @@ export class Tracker {
         kept: known.outcome.status,
         reported: outcome.status,
         code: outcome.code,
-      });
+      }));
       return 'conflict';
     }
     const tracked = this.#tracked.get(taskId);
-    const settled: Outcome = {
-      ...outcome,
-      parentTaskId: outcome.parentTaskId ?? tracked?.parentTaskId ?? null,
-    };
+    // The outcome is the caller's fresh object: completed in place rather than copied.
+    const settled = outcome;
+    settled.parentTaskId ??= tracked?.parentTaskId ?? null;
     const stored: StoredOutcome = { outcome: settled, source, at: now };
     this.store.set(taskId, stored);
-    const base = { taskId, source, at: new Date(now), parentTaskId: settled.parentTaskId };
+    const { parentTaskId } = settled;
     if (settled.status === 'succeeded') {
-      this.emit(taskId, 'succeeded', { type: 'succeeded', ...base, images: settled.images });
+      const { images } = settled;
+      this.emit(taskId, 'succeeded', () => ({
+        type: 'succeeded',
+        taskId,
+        source,
+        at: new Date(now),
+        parentTaskId,
+        images,
+      }));
     } else {
       const { code, message, refunded, retryable } = settled;
-      this.emit(taskId, 'failed', { type: 'failed', ...base, code, message, refunded, retryable });
+      this.emit(taskId, 'failed', () => ({
+        type: 'failed',
+        taskId,
+        source,
+        at: new Date(now),
+        parentTaskId,
+        code,
+        message,
+        refunded,
+        retryable,
+      }));
     }
     if (tracked) {
       this.#untrack(taskId);
@@ -318,14 +365,14 @@ export class Tracker {
           const waited = Date.now() - started;
           const lastStatus = tracked.status ?? 'unknown';
           reject(new TaskTimeoutError(taskId, lastStatus, waited));
-          this.emit(taskId, 'timeout', {
+          this.emit(taskId, 'timeout', () => ({
             type: 'timeout',
             taskId,
             source: 'poll',
             at: new Date(),
             lastStatus,
             waited,
-          });
+          }));
           this.#letGo(tracked);
         }, timeout);
       }
@@ -364,14 +411,14 @@ export class Tracker {
     if (tracked.waiters.size === 0 && Date.now() - tracked.since > this.#options.trackTimeout) {
       const waited = Date.now() - tracked.since;
       const lastStatus = tracked.status ?? 'unknown';
-      this.emit(taskId, 'timeout', {
+      this.emit(taskId, 'timeout', () => ({
         type: 'timeout',
         taskId,
         source: 'poll',
         at: new Date(),
         lastStatus,
         waited,
-      });
+      }));
       this.#untrack(taskId);
       return;
     }
@@ -395,14 +442,14 @@ export class Tracker {
     if (status !== tracked.status) {
       const previous = tracked.status;
       tracked.status = status;
-      this.emit(taskId, 'status', {
+      this.emit(taskId, 'status', () => ({
         type: 'status',
         taskId,
         source: 'poll',
         at: new Date(),
         status,
         previous,
-      });
+      }));
     }
     this.#scheduler.schedule(taskId);
   }
@@ -411,13 +458,13 @@ export class Tracker {
     if (this.#closed || this.#tracked.get(tracked.taskId) !== tracked) return;
     const failure =
       error instanceof SunoCoverError ? error : new SunoCoverError(String(error), { cause: error });
-    this.emit(tracked.taskId, 'error', {
+    this.emit(tracked.taskId, 'error', () => ({
       type: 'error',
       taskId: tracked.taskId,
       source: 'poll',
       error: failure,
       at: new Date(),
-    });
+    }));
     // These do not heal by waiting: end the waits rather than poll on.
     if (
       error instanceof AuthenticationError ||

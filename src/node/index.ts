@@ -60,15 +60,28 @@ async function handleNode(suno: SunoCover, req: NodeRequest, res: ServerResponse
   });
   send(res, answer.status, answer.body);
   // After the answer: listeners never delay it.
-  setImmediate(answer.dispatch);
+  afterAnswer(answer.dispatch);
+}
+
+const pending: (() => void)[] = [];
+
+function flush(): void {
+  for (const dispatch of pending.splice(0)) dispatch();
+}
+
+/** One setImmediate for every dispatch of a turn, not one per callback. */
+function afterAnswer(dispatch: () => void): void {
+  if (pending.push(dispatch) === 1) setImmediate(flush);
 }
 
 function tooLarge(maxBytes: number) {
   return { error: 'payload_too_large', message: `the body is larger than ${maxBytes} bytes` };
 }
 
+const accepted = JSON.stringify({ received: true });
+
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
-  const text = JSON.stringify(body);
+  const text = status === 200 ? accepted : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
