@@ -10,7 +10,7 @@ import {
 } from './options.js';
 import { CallbackReceiver } from './receiver.js';
 import { creditsDataSchema } from './schemas.js';
-import { Tracker } from './tracker.js';
+import { Tracker, type TrackerStats } from './tracker.js';
 
 /**
 The suno-cover client.
@@ -63,13 +63,7 @@ export class SunoCover extends EventEmitter<ClientEvents> {
   }
 
   /** Counts for monitoring and leak checks: tracked tasks, scheduled polls, stored outcomes. */
-  get stats(): {
-    tracked: number;
-    scheduled: number;
-    inFlight: number;
-    stored: number;
-    timerArmed: boolean;
-  } {
+  get stats(): TrackerStats {
     return this.#tracker.stats;
   }
 

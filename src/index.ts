@@ -70,4 +70,4 @@ export type {
 export { signCoverCallback, verifyCoverCallback } from './signature.js';
 export type { CoverTaskInit } from './task.js';
 export { CoverTask } from './task.js';
-export type { CoverResult, WaitOptions } from './tracker.js';
+export type { CoverResult, TrackerStats, WaitOptions } from './tracker.js';

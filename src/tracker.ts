@@ -77,6 +77,20 @@ export interface WaitOptions {
   timeout?: number | undefined;
 }
 
+/** Counts for monitoring and leak checks. */
+export interface TrackerStats {
+  /** Tasks tracked and not settled. */
+  tracked: number;
+  /** Tasks waiting for their next poll. */
+  scheduled: number;
+  /** Polls in flight. */
+  inFlight: number;
+  /** Outcomes in the store of recent outcomes. */
+  stored: number;
+  /** Whether the poll timer is armed. */
+  timerArmed: boolean;
+}
+
 /** What became of a report. */
 export type ReportResult = 'settled' | 'duplicate' | 'conflict';
 
@@ -192,13 +206,7 @@ export class Tracker {
   }
 
   /** Tasks being tracked (not settled), and the scheduler, for leak checks and stats. */
-  get stats(): {
-    tracked: number;
-    scheduled: number;
-    inFlight: number;
-    stored: number;
-    timerArmed: boolean;
-  } {
+  get stats(): TrackerStats {
     return {
       tracked: this.#tracked.size,
       scheduled: this.#scheduler.size,
@@ -363,16 +371,8 @@ export class Tracker {
         timer = setTimeout(() => {
           cleanup();
           const waited = Date.now() - started;
-          const lastStatus = tracked.status ?? 'unknown';
-          reject(new TaskTimeoutError(taskId, lastStatus, waited));
-          this.emit(taskId, 'timeout', () => ({
-            type: 'timeout',
-            taskId,
-            source: 'poll',
-            at: new Date(),
-            lastStatus,
-            waited,
-          }));
+          reject(new TaskTimeoutError(taskId, tracked.status ?? 'unknown', waited));
+          this.#timedOut(tracked, waited);
           this.#letGo(tracked);
         }, timeout);
       }
@@ -393,6 +393,20 @@ export class Tracker {
       for (const waiter of task.waiters) waiter.fail(new ClientClosedError());
   }
 
+  /** Announces that a wait, or tracking itself, gave up on a task. */
+  #timedOut(tracked: Tracked, waited: number): void {
+    const { taskId } = tracked;
+    const lastStatus = tracked.status ?? 'unknown';
+    this.emit(taskId, 'timeout', () => ({
+      type: 'timeout',
+      taskId,
+      source: 'poll',
+      at: new Date(),
+      lastStatus,
+      waited,
+    }));
+  }
+
   /** Ends tracking of a task nobody waits for or listens to any more. */
   #letGo(tracked: Tracked): void {
     if (tracked.waiters.size > 0) return;
@@ -409,16 +423,7 @@ export class Tracker {
     const tracked = this.#tracked.get(taskId);
     if (!tracked) return;
     if (tracked.waiters.size === 0 && Date.now() - tracked.since > this.#options.trackTimeout) {
-      const waited = Date.now() - tracked.since;
-      const lastStatus = tracked.status ?? 'unknown';
-      this.emit(taskId, 'timeout', () => ({
-        type: 'timeout',
-        taskId,
-        source: 'poll',
-        at: new Date(),
-        lastStatus,
-        waited,
-      }));
+      this.#timedOut(tracked, Date.now() - tracked.since);
       this.#untrack(taskId);
       return;
     }

@@ -4,52 +4,15 @@ forged and replayed callbacks dispatch nothing; slow and huge bodies are cut off
 secrets never leak.
 */
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { inspect } from 'node:util';
-import { serve } from '@hono/node-server';
 import fc from 'fast-check';
-import { Hono } from 'hono';
 import { SunoCover, SunoCoverError, signCoverCallback } from 'suno-cover';
-import { toNodeHandler } from 'suno-cover/node';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setup } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { honoReceiver, nodeReceiver, setup } from './helpers.js';
 
 const secret = 'whsec_attack_tests_SECRET';
 const taskId = '0123456789abcdef0123456789abcdef';
-const servers: Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-async function nodeReceiver(suno: SunoCover): Promise<string> {
-  const server = createServer(toNodeHandler(suno));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-}
-
-async function honoReceiver(suno: SunoCover): Promise<string> {
-  const app = new Hono();
-  app.all('/hook', (c) => suno.callbacks.handle(c.req.raw));
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-  servers.push(server);
-  await new Promise<void>((resolve) =>
-    server.listening ? resolve() : server.once('listening', resolve),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-}
-
 function dispatched(suno: SunoCover): string[] {
   const seen: string[] = [];
   suno.on('callback', (event) => seen.push(event.taskId));

@@ -3,11 +3,8 @@ Each receiver through its real framework over real sockets on 127.0.0.1: the Fet
 handler under Hono, and the Node handler under node:http and Express (with and without
 body parsers). Callbacks come from the simulator and from hand-made requests.
 */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
 import express from 'express';
-import { Hono } from 'hono';
 import {
   type CallbackEvent,
   type ErrorEvent,
@@ -17,44 +14,15 @@ import {
   signCoverCallback,
 } from 'suno-cover';
 import { toNodeHandler } from 'suno-cover/node';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setup } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { honoReceiver, listen, nodeReceiver, setup } from './helpers.js';
 
 const secret = 'whsec_receiver_tests';
-const servers: Server[] = [];
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-async function listen(server: Server): Promise<string> {
-  servers.push(server);
-  if (!server.listening)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-}
-
 type Mount = (suno: SunoCover) => Promise<string>;
 
 const mounts: Record<string, Mount> = {
-  'Hono (Fetch handler)': async (suno) => {
-    const app = new Hono();
-    app.all('/hook', (c) => suno.callbacks.handle(c.req.raw));
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-    await new Promise<void>((resolve) =>
-      server.listening ? resolve() : server.once('listening', resolve),
-    );
-    return listen(server);
-  },
-  'node:http (toNodeHandler)': (suno) => listen(createServer(toNodeHandler(suno))),
+  'Hono (Fetch handler)': honoReceiver,
+  'node:http (toNodeHandler)': nodeReceiver,
   'Express, no body parser': (suno) => {
     const app = express();
     app.all('/hook', toNodeHandler(suno));
