@@ -39,12 +39,16 @@ export function decodeCallbackBody(body: unknown, maxBytes = DEFAULT_MAX_CALLBAC
     if (body === lastText) return lastValue;
     // Each UTF-16 unit is at most 3 UTF-8 bytes: only measure exactly when it could matter.
     if (body.length > maxBytes / 3 && new TextEncoder().encode(body).length > maxBytes) {
-      throw new CallbackParseError(`the body is larger than ${maxBytes} bytes`);
+      throw new CallbackParseError(`the body is larger than ${maxBytes} bytes`, '', {
+        tooLarge: true,
+      });
     }
     text = body;
   } else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
     if (body.byteLength > maxBytes)
-      throw new CallbackParseError(`the body is larger than ${maxBytes} bytes`);
+      throw new CallbackParseError(`the body is larger than ${maxBytes} bytes`, '', {
+        tooLarge: true,
+      });
     try {
       text = decoder.decode(body);
     } catch (error) {

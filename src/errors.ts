@@ -181,9 +181,12 @@ export class CallbackParseError extends SunoCoverError {
   override name = 'CallbackParseError';
   /** Where in the body the problem is, e.g. `data.taskId`; empty for the whole body. */
   readonly path: string;
-  constructor(message: string, path = '', options?: ErrorOptions) {
+  /** The body was refused for its size, unread (a receiver answers 413). */
+  readonly tooLarge: boolean;
+  constructor(message: string, path = '', options?: ErrorOptions & { tooLarge?: boolean }) {
     super(`Invalid cover callback${path ? ` at ${path}` : ''}: ${message}`, options);
     this.path = path;
+    this.tooLarge = options?.tooLarge === true;
   }
 }
 

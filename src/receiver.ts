@@ -76,6 +76,7 @@ throughput.
 function afterAnswer(dispatch: () => void): void {
   if (pending.push(dispatch) === 1) setTimeout(flush, 0);
 }
+
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
 function reject(status: number, error: string, message: string): CallbackAnswer {
@@ -86,7 +87,7 @@ function reject(status: number, error: string, message: string): CallbackAnswer 
 function answerFor(error: unknown): CallbackAnswer {
   if (error instanceof CallbackVerificationError) return reject(401, error.reason, error.message);
   if (error instanceof CallbackParseError) {
-    return /larger than/.test(error.message)
+    return error.tooLarge
       ? reject(413, 'payload_too_large', error.message)
       : reject(400, 'invalid_callback', error.message);
   }
@@ -175,8 +176,13 @@ export class CallbackReceiver {
     }
     const response = Response.json(answer.body, { status: answer.status });
     if (answer.dispatch !== noop) {
-      if (options.waitUntil) options.waitUntil(Promise.resolve().then(answer.dispatch));
-      else afterAnswer(answer.dispatch);
+      const { dispatch } = answer;
+      if (options.waitUntil) {
+        // Still after the answer; waitUntil only keeps the runtime alive until it has run.
+        options.waitUntil(new Promise<void>((resolve) => afterAnswer(() => resolve(dispatch()))));
+      } else {
+        afterAnswer(dispatch);
+      }
     }
     return response;
   }
