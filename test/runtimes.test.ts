@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 const runtimes = {
-  bun: ['node_modules/.bin/bun', ['run', 'test/runtimes/receiver.ts']],
+  bun: ['node_modules/.bin/bun', ['run', 'test/runtimes/receiver.mjs']],
   deno: [
     'node_modules/.bin/deno',
     [
@@ -26,7 +26,7 @@ const runtimes = {
       '--allow-read',
       '--allow-env',
       '--no-prompt',
-      'test/runtimes/receiver.ts',
+      'test/runtimes/receiver.mjs',
     ],
   ],
 } as const;
