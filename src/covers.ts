@@ -1,5 +1,6 @@
 import { ApiError, ClientClosedError, InvalidArgumentError } from './errors.js';
 import type { Http } from './internal/http.js';
+import { WindowLimiter } from './internal/limiter.js';
 import { checkUrl, describe, type NormalizedOptions, type RequestOptions } from './options.js';
 import { type CoverDetails, coverDetailsSchema, generateDataSchema } from './schemas.js';
 import { CoverTask } from './task.js';
@@ -31,12 +32,14 @@ export class Covers {
   readonly #http: Http;
   readonly #options: NormalizedOptions;
   readonly #tracker: Tracker;
+  readonly #submits: WindowLimiter;
 
   /** @internal The client makes it: `suno.covers`. */
   constructor(http: Http, options: NormalizedOptions, tracker: Tracker) {
     this.#http = http;
     this.#options = options;
     this.#tracker = tracker;
+    this.#submits = new WindowLimiter(options.submitRate.limit, options.submitRate.interval);
   }
 
   /**
@@ -85,6 +88,8 @@ export class Covers {
       }));
       return created;
     };
+    // Past the host's submit rate the request would be dropped: wait for a slot instead.
+    await this.#submits.take(options?.signal);
     try {
       const data = await this.#http.request(
         {

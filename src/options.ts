@@ -93,6 +93,12 @@ export interface ClientOptions {
   */
   maxPollsPerSecond?: number | undefined;
   /**
+  At most `limit` generate calls start in any `interval` ms; more wait their turn in
+  order. kie.ai drops generation requests past 20 per 10 s (other hosts do not say).
+  @default { limit: 20, interval: 10_000 }
+  */
+  submitRate?: { limit?: number | undefined; interval?: number | undefined } | undefined;
+  /**
   How long `wait()` waits by default, in ms (`Infinity`: forever).
   @default 900_000 (15 minutes)
   */
@@ -161,6 +167,7 @@ export interface NormalizedOptions {
   maxPollsPerSecond: number;
   waitTimeout: number;
   trackTimeout: number;
+  submitRate: { limit: number; interval: number };
   timeout: number;
   maxRetries: number;
   fetch: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
@@ -337,6 +344,10 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
         ? Number.POSITIVE_INFINITY
         : checkDuration('waitTimeout', options.waitTimeout, 900_000),
     trackTimeout: checkDuration('trackTimeout', options.trackTimeout, 3_600_000),
+    submitRate: {
+      limit: checkNumber('submitRate.limit', options.submitRate?.limit, 20, 1, 100_000),
+      interval: checkDuration('submitRate.interval', options.submitRate?.interval, 10_000),
+    },
     timeout: checkDuration('timeout', options.timeout, 60_000),
     maxRetries: checkRetries(options.maxRetries, 2),
     fetch: options.fetch,

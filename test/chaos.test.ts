@@ -80,6 +80,8 @@ async function chaosRun(seed: number) {
     maxRetries: 3,
     maxPollsPerSecond,
     maxConcurrentPolls: 16,
+    // The simulator takes any submit rate; this test is about faults, not pacing.
+    submitRate: { limit: 100_000, interval: 1_000 },
     fetch: (request, init) => {
       const url = new URL(request.url);
       if (url.pathname.endsWith('/record-info'))

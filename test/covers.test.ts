@@ -192,3 +192,59 @@ describe('suno.credits', () => {
     expect(seen).toBe('https://api.kie.ai/api/v1/chat/credit');
   });
 });
+
+describe('the submit rate', () => {
+  it('queues generate calls past submitRate instead of bursting the API, in order', async () => {
+    const { sim } = await setup();
+    const sent: { at: number; taskId: string }[] = [];
+    const suno = new SunoCover({
+      apiKey: sim.apiKey,
+      baseUrl: sim.url,
+      submitRate: { limit: 3, interval: 300 },
+      fetch: async (request, init) => {
+        if (request.url.endsWith('/generate')) {
+          sent.push({
+            at: Date.now(),
+            taskId: ((await request.clone().json()) as { taskId: string }).taskId,
+          });
+        }
+        return fetch(request, init);
+      },
+    });
+    const started = Date.now();
+    const tasks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => suno.covers.generate({ taskId: `music-${i}` })),
+    );
+    suno.close();
+    expect(tasks.map((task) => task.parentTaskId)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `music-${i}`),
+    );
+    expect(sent.map((request) => request.taskId)).toEqual(tasks.map((task) => task.parentTaskId));
+    for (const request of sent) {
+      expect(
+        sent.filter((other) => other.at >= request.at && other.at < request.at + 300).length,
+      ).toBeLessThanOrEqual(3);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
+  it('lets a queued generate be aborted without sending it, and without holding up the rest', async () => {
+    const { sim } = await setup();
+    const suno = new SunoCover({
+      apiKey: sim.apiKey,
+      baseUrl: sim.url,
+      submitRate: { limit: 1, interval: 400 },
+    });
+    const controller = new AbortController();
+    const first = suno.covers.generate({ taskId: 'music-1' });
+    const second = suno.covers.generate({ taskId: 'music-2' }, { signal: controller.signal });
+    const third = suno.covers.generate({ taskId: 'music-3' });
+    controller.abort(new Error('not this one'));
+    expect(((await rejection(second)) as Error).message).toBe('not this one');
+    await Promise.all([first, third]);
+    suno.close();
+    expect(
+      requestsTo(sim, generatePath).map((request) => (request.body as { taskId: string }).taskId),
+    ).toEqual(['music-1', 'music-3']);
+  });
+});

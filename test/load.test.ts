@@ -29,6 +29,7 @@ it('dispatches every outcome exactly once under thousands of concurrent callback
     pollInterval: 250,
     maxPollsPerSecond: 200,
     maxCallbackBytes: 4096,
+    submitRate: { limit: 100_000, interval: 1_000 },
   });
   receiver.on('request', toNodeHandler(suno));
   const terminal = new Map<string, number>();
