@@ -15,7 +15,7 @@ import {
 import { constantTimeEqual } from './internal/compare.js';
 import type { NormalizedOptions } from './options.js';
 import type { CoverCallback } from './schemas.js';
-import { type HeadersLike, headerValue, verifyCoverCallback } from './signature.js';
+import { type HeadersLike, headerValue, verifyCallback } from './signature.js';
 import type { Outcome, Tracker } from './tracker.js';
 
 /** The input of `callbacks.process()`: one HTTP request, as an adapter sees it. */
@@ -249,12 +249,14 @@ export class CallbackReceiver {
     }
     const value = decodeCallbackBody(request.body, maxCallbackBytes);
     if (webhookSecret !== undefined) {
-      await verifyCoverCallback({
+      const verified = verifyCallback({
         taskId: readCallbackTaskId(value) ?? '',
         headers: request.headers ?? {},
         secret: webhookSecret,
         tolerance: webhookTolerance,
       });
+      // Synchronous on Node; only the WebCrypto path needs to be awaited.
+      if (verified instanceof Promise) await verified;
     }
     const callback = toCoverCallback(value);
     return confirmCallbacks ? this.#confirm(callback) : callback;
