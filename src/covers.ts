@@ -88,8 +88,6 @@ export class Covers {
       }));
       return created;
     };
-    // Past the host's submit rate the request would be dropped: wait for a slot instead.
-    await this.#submits.take(options?.signal);
     try {
       const data = await this.#http.request(
         {
@@ -97,6 +95,8 @@ export class Covers {
           path: generatePath,
           json: { taskId: parentTaskId, callBackUrl },
           data: generateDataSchema,
+          // Past the host's submit rate a request is dropped: each attempt waits for a slot.
+          limiter: this.#submits,
         },
         options,
       );

@@ -17,6 +17,7 @@ import {
 import type { RetryEvent } from '../events.js';
 import type { NormalizedOptions, RequestOptions } from '../options.js';
 import { describeIssue, envelopeSchema } from '../schemas.js';
+import type { WindowLimiter } from './limiter.js';
 import { isRetryable, parseRetryAfter, retryDelay, sleep } from './retry.js';
 
 /** One API call, described by the resource that makes it. */
@@ -32,6 +33,8 @@ export interface RequestSpec<Schema extends z.ZodMiniType> {
   notFoundCodes?: readonly number[];
   /** Whether `data: null` on success means "no such record". */
   nullDataIsNotFound?: boolean;
+  /** A rate limit every attempt (retries too) waits on, right before it goes on the wire. */
+  limiter?: WindowLimiter;
 }
 
 export interface Http {
@@ -78,6 +81,8 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<z.output<Schema>> {
+    // Before the timeout starts: waiting for a slot is not the host being slow.
+    await spec.limiter?.take(signal);
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(new AttemptTimeout()), timeout);
     const combined = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
