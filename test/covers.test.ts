@@ -111,7 +111,7 @@ describe('covers.generate', () => {
 
 describe('covers.get', () => {
   it('follows the task from pending through generating to succeeded with its images', async () => {
-    const { sim, suno } = await setup({ pendingMs: 150, generatingMs: 150 });
+    const { sim, suno } = await setup({ pendingMs: 150, generatingMs: 1_000 });
     const task = await suno.covers.generate({ taskId: 'music-1' });
     const pending = await suno.covers.get(task.taskId);
     expect(pending).toMatchObject({

@@ -83,7 +83,7 @@ describe('task.wait()', () => {
   });
 
   it('follows the status through polls and emits each change once', async () => {
-    const { sim, suno } = await setup({ pendingMs: 400, generatingMs: 400 }, { pollInterval: 100 });
+    const { sim, suno } = await setup({ pendingMs: 600, generatingMs: 600 }, { pollInterval: 100 });
     clients.push(suno);
     const seen: string[] = [];
     suno.on('submitted', (event) => seen.push(`client:submitted:${event.existing}`));
