@@ -79,9 +79,17 @@ function tooLarge(maxBytes: number) {
 }
 
 const accepted = JSON.stringify({ received: true });
+const acceptedHeaders = {
+  'content-type': 'application/json',
+  'content-length': String(accepted.length),
+};
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
-  const text = status === 200 ? accepted : JSON.stringify(body);
+  if (status === 200) {
+    res.writeHead(200, acceptedHeaders).end(accepted);
+    return;
+  }
+  const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
@@ -90,7 +98,38 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
   res.end(text);
 }
 
-/** Reads the raw body up to `maxBytes` within `timeout` ms; 413 or 408 otherwise. */
+/** A body still arriving, and what to do when it is too slow. */
+interface Reading {
+  deadline: number;
+  expire: () => void;
+}
+
+const readings = new Set<Reading>();
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+/**
+One unref'd interval checks every body still arriving, instead of a timer per request (a
+timer per request is measurable on a busy receiver). It stops when nothing is arriving.
+*/
+function watch(reading: Reading): void {
+  readings.add(reading);
+  if (sweeper === undefined) {
+    sweeper = setInterval(sweep, 50);
+    sweeper.unref();
+  }
+}
+
+function sweep(): void {
+  if (readings.size === 0) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+    return;
+  }
+  const now = Date.now();
+  for (const reading of readings) if (reading.deadline <= now) reading.expire();
+}
+
+/** Reads the raw body up to `maxBytes` within `timeout` ms (±50 ms); 413 or 408 otherwise. */
 function readNodeBody(
   req: IncomingMessage,
   maxBytes: number,
@@ -99,22 +138,29 @@ function readNodeBody(
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
     const finish = (result: Uint8Array | 413 | 408) => {
-      clearTimeout(timer);
-      req.off('data', onData).off('end', onEnd).off('error', onError);
-      // Stop reading a body we refuse; the answer closes the connection.
-      if (typeof result === 'number') req.pause();
+      if (done) return;
+      done = true;
+      readings.delete(reading);
+      if (typeof result === 'number') {
+        // Stop reading a body we refuse; the answer closes the connection.
+        req.off('data', onData);
+        req.pause();
+      }
       resolve(result);
     };
+    const reading: Reading = { deadline: Date.now() + timeout, expire: () => finish(408) };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) finish(413);
       else chunks.push(chunk);
     };
-    const onEnd = () =>
-      finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    const onError = () => finish(new Uint8Array());
-    const timer = setTimeout(() => finish(408), timeout);
-    req.on('data', onData).on('end', onEnd).on('error', onError);
+    req.on('data', onData);
+    req.on('end', () =>
+      finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
+    );
+    req.on('error', () => finish(new Uint8Array()));
+    watch(reading);
   });
 }
