@@ -30,11 +30,15 @@ export interface ClientOptions {
   /**
   The account's `webhookHmacKey` (kie.ai), to verify signed callbacks. Never logged.
   @default process.env.SUNO_WEBHOOK_SECRET
+  @example
+  new SunoCover({ webhookSecret: process.env.KIE_WEBHOOK_HMAC_KEY })
   */
   webhookSecret?: string | undefined;
   /**
   How far a signed callback's timestamp may be from now, either way, in seconds.
   @default 300
+  @example
+  new SunoCover({ webhookSecret, webhookTolerance: 60 })
   */
   webhookTolerance?: number | undefined;
   /**
@@ -49,16 +53,22 @@ export interface ClientOptions {
   Re-read each callback's task with `covers.get()` before trusting it, and answer 401 when
   the API disagrees (for hosts that do not sign). Costs one request per callback.
   @default false
+  @example
+  new SunoCover({ baseUrl: 'https://api.sunoapi.org', confirmCallbacks: true })
   */
   confirmCallbacks?: boolean | undefined;
   /**
   The largest callback body the receiver reads, in bytes (413 past it).
   @default 65_536
+  @example
+  new SunoCover({ maxCallbackBytes: 16 * 1024 })
   */
   maxCallbackBytes?: number | undefined;
   /**
   How long the receiver waits for a callback body to arrive, in ms (408 past it).
   @default 10_000
+  @example
+  new SunoCover({ callbackReadTimeout: 5_000 })
   */
   callbackReadTimeout?: number | undefined;
   /**
@@ -66,12 +76,16 @@ export interface ClientOptions {
   and lets a late `wait()` settle at once: the oldest go first past `maxSize` entries or
   `maxAge` ms.
   @default { maxSize: 10_000, maxAge: 3_600_000 }
+  @example
+  new SunoCover({ recentOutcomes: { maxSize: 100_000, maxAge: 24 * 3_600_000 } })
   */
   recentOutcomes?: { maxSize?: number | undefined; maxAge?: number | undefined } | undefined;
   /**
   How often a tracked task is polled with Get Cover Details, in ms. The API's docs
   recommend 30 seconds.
   @default 30_000
+  @example
+  new SunoCover({ pollInterval: 10_000 })
   */
   pollInterval?: number | undefined;
   /**
@@ -79,50 +93,68 @@ export interface ClientOptions {
   callbacks that never arrive. `'callback-only'` never polls (waits end by callback or
   timeout).
   @default 'always'
+  @example
+  new SunoCover({ callbackUrl, pollingMode: 'callback-only' })
   */
   pollingMode?: 'always' | 'callback-only' | undefined;
   /**
   Polls in flight at once, at most, across all tracked tasks.
   @default 4
+  @example
+  new SunoCover({ maxConcurrentPolls: 2 })
   */
   maxConcurrentPolls?: number | undefined;
   /**
   Poll requests per second, at most, across all tracked tasks (kie.ai allows 10 status
   requests per second per key).
   @default 5
+  @example
+  new SunoCover({ maxPollsPerSecond: 8 })
   */
   maxPollsPerSecond?: number | undefined;
   /**
   At most `limit` generate calls start in any `interval` ms; more wait their turn in
   order. kie.ai drops generation requests past 20 per 10 s (other hosts do not say).
   @default { limit: 20, interval: 10_000 }
+  @example
+  new SunoCover({ submitRate: { limit: 10, interval: 10_000 } })
   */
   submitRate?: { limit?: number | undefined; interval?: number | undefined } | undefined;
   /**
   How long `wait()` waits by default, in ms (`Infinity`: forever).
   @default 900_000 (15 minutes)
+  @example
+  new SunoCover({ waitTimeout: 5 * 60_000 })
   */
   waitTimeout?: number | undefined;
   /**
   How long a task nobody waits for is tracked before the SDK gives up on it with a
   `timeout` event, in ms.
   @default 3_600_000 (1 hour)
+  @example
+  new SunoCover({ trackTimeout: 6 * 3_600_000 })
   */
   trackTimeout?: number | undefined;
   /**
   Time allowed for one request attempt, until its whole body has arrived, in ms.
   @default 60_000
+  @example
+  new SunoCover({ timeout: 20_000 })
   */
   timeout?: number | undefined;
   /**
   How many times a failed request is retried (see the README's retry policy). 0 turns
   retries off.
   @default 2
+  @example
+  new SunoCover({ maxRetries: 0 })
   */
   maxRetries?: number | undefined;
   /**
   The `fetch` to use, e.g. one with a proxy agent. It is called unbound.
   @default globalThis.fetch
+  @example
+  new SunoCover({ fetch: (request, init) => fetch(request, { ...init, dispatcher: proxyAgent }) })
   */
   fetch?: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
   /**
@@ -135,6 +167,8 @@ export interface ClientOptions {
   /**
   The path of the remaining-credits endpoint, for `suno.credits()`.
   @default 'api/v1/chat/credit' when `baseUrl` is kie.ai's, else 'api/v1/generate/credit'
+  @example
+  new SunoCover({ baseUrl: 'https://proxy.example.com', creditsPath: 'api/v1/chat/credit' })
   */
   creditsPath?: string | undefined;
 }
