@@ -96,7 +96,7 @@ function answerFor(error: unknown): CallbackAnswer {
 }
 
 /** The outcome a callback reports. */
-export function outcomeOfCallback(callback: CoverCallback): Outcome {
+function outcomeOfCallback(callback: CoverCallback): Outcome {
   return callback.status === 'succeeded'
     ? {
         status: 'succeeded',

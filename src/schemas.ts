@@ -48,12 +48,6 @@ export const generateDataSchema = z.object({
   taskId: nonEmptyString,
 });
 
-/** The body the SDK sends to `POST /api/v1/suno/cover/generate`. */
-export const generateBodySchema = z.object({
-  taskId: nonEmptyString,
-  callBackUrl: nonEmptyString,
-});
-
 /** Status names that the docs' prose uses; some hosts may send them in place of the number. */
 const flagNames: Record<string, SuccessFlag> = {
   PENDING: SuccessFlag.Pending,

@@ -121,8 +121,8 @@ function nodeHmac(node: NodeCrypto, secret: string, message: string): string {
   return node.createHmac('sha256', key).update(message).digest('base64');
 }
 
-/** base64(HMAC-SHA256(secret, message)). @internal */
-export async function hmacSha256Base64(secret: string, message: string): Promise<string> {
+/** base64(HMAC-SHA256(secret, message)). */
+async function hmacSha256Base64(secret: string, message: string): Promise<string> {
   const node = getNodeCrypto();
   if (node) return nodeHmac(node, secret, message);
   return toBase64(
