@@ -4,7 +4,8 @@ Parsing cover callbacks: from a string, bytes or an already-parsed object to a t
 */
 
 import { isRefundedCode, isRetryableCode } from './codes.js';
-import { CallbackParseError } from './errors.js';
+import { CallbackParseError, InvalidArgumentError } from './errors.js';
+import { checkKeys } from './internal/keys.js';
 import { describe } from './options.js';
 import type { CoverCallback } from './schemas.js';
 
@@ -189,7 +190,22 @@ else if (callback.refunded) offerRetry(callback.taskId);
 */
 export function parseCoverCallback(
   body: unknown,
-  options: ParseCoverCallbackOptions = {},
+  options?: ParseCoverCallbackOptions,
 ): CoverCallback {
-  return toCoverCallback(decodeCallbackBody(body, options.maxBytes));
+  if (options === undefined) return toCoverCallback(decodeCallbackBody(body));
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError(
+      `parseCoverCallback(body, options) takes { maxBytes }, got ${describe(options)}`,
+    );
+  checkKeys('parseCoverCallback(body, options)', options, ['maxBytes']);
+  const { maxBytes } = options;
+  if (
+    maxBytes !== undefined &&
+    (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1)
+  ) {
+    throw new InvalidArgumentError(
+      `parseCoverCallback(): \`maxBytes\` must be a positive whole number of bytes, got ${describe(maxBytes)}`,
+    );
+  }
+  return toCoverCallback(decodeCallbackBody(body, maxBytes));
 }

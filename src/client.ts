@@ -102,7 +102,12 @@ export class SunoCover extends EventEmitter<ClientEvents> {
   */
   credits(options?: RequestOptions): Promise<number> {
     return this.#http.request(
-      { method: 'GET', path: this.#options.creditsPath, data: creditsDataSchema },
+      {
+        method: 'GET',
+        path: this.#options.creditsPath,
+        data: creditsDataSchema,
+        caller: 'suno.credits()',
+      },
       options,
     );
   }

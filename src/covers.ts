@@ -1,7 +1,14 @@
 import { ApiError, ClientClosedError, InvalidArgumentError } from './errors.js';
 import type { Http } from './internal/http.js';
+import { checkKeys } from './internal/keys.js';
 import { WindowLimiter } from './internal/limiter.js';
-import { checkUrl, describe, type NormalizedOptions, type RequestOptions } from './options.js';
+import {
+  checkWaitOptions,
+  describe,
+  type NormalizedOptions,
+  pickCallbackUrl,
+  type RequestOptions,
+} from './options.js';
 import { type CoverDetails, coverDetailsSchema, generateDataSchema } from './schemas.js';
 import { CoverTask } from './task.js';
 import type { CoverResult, Tracker, WaitOptions } from './tracker.js';
@@ -20,9 +27,19 @@ export interface GenerateCoverParams {
   /**
   Where the host POSTs the result. Overrides the client's `callbackUrl`.
   @default the client's `callbackUrl`, else {@link NO_CALLBACK_URL}
+  @example
+  await suno.covers.generate({ taskId, callBackUrl: 'https://example.com/api/suno-cover' })
   */
   callBackUrl?: string | undefined;
+  /** The client options' spelling of {@link GenerateCoverParams.callBackUrl}; either works, not both. */
+  callbackUrl?: string | undefined;
 }
+
+const generateKeys = [
+  'taskId',
+  'callBackUrl',
+  'callbackUrl',
+] as const satisfies readonly (keyof GenerateCoverParams)[];
 
 const generatePath = 'api/v1/suno/cover/generate';
 const recordInfoPath = 'api/v1/suno/cover/record-info';
@@ -59,17 +76,15 @@ export class Covers {
   ```
   */
   async generate(params: GenerateCoverParams, options?: RequestOptions): Promise<CoverTask> {
-    if (params === null || typeof params !== 'object') {
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) {
       throw new InvalidArgumentError(
         `covers.generate() takes { taskId, callBackUrl? }, got ${describe(params)}`,
       );
     }
+    checkKeys('covers.generate(params)', params, generateKeys);
     if (this.#tracker.closed) throw new ClientClosedError();
     const parentTaskId = checkTaskId('covers.generate({ taskId })', params.taskId);
-    const given =
-      params.callBackUrl === undefined
-        ? this.#options.callbackUrl
-        : checkUrl('callBackUrl', params.callBackUrl);
+    const given = pickCallbackUrl('covers.generate(params)', params) ?? this.#options.callbackUrl;
     const callBackUrl = given ?? NO_CALLBACK_URL;
     const task = (taskId: string, existing: boolean) => {
       const created = new CoverTask(
@@ -97,6 +112,7 @@ export class Covers {
           data: generateDataSchema,
           // Past the host's submit rate a request is dropped: each attempt waits for a slot.
           limiter: this.#submits,
+          caller: 'covers.generate()',
         },
         options,
       );
@@ -120,6 +136,8 @@ export class Covers {
     params: GenerateCoverParams,
     options: WaitOptions = {},
   ): Promise<CoverResult> {
+    // Checked before anything is sent: a bad wait option must not cost a credit.
+    checkWaitOptions('covers.generateAndWait(params, options)', options);
     const task = await this.generate(params, { signal: options.signal });
     return task.wait(options);
   }
@@ -155,7 +173,7 @@ export class Covers {
   */
   async get(coverTaskId: string, options?: RequestOptions): Promise<CoverDetails> {
     const taskId = checkTaskId('covers.get(taskId)', coverTaskId);
-    return this.#http.request(
+    const details = await this.#http.request(
       {
         method: 'GET',
         path: recordInfoPath,
@@ -163,9 +181,13 @@ export class Covers {
         data: coverDetailsSchema,
         notFoundCodes: [422],
         nullDataIsNotFound: true,
+        caller: 'covers.get()',
       },
       options,
     );
+    // The placeholder is the SDK's, not the user's: `null`, as on the task object.
+    if (details.callbackUrl === NO_CALLBACK_URL) details.callbackUrl = null;
+    return details;
   }
 }
 

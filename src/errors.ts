@@ -121,10 +121,10 @@ export class RequestTimeoutError extends ConnectionError {
   override name = 'RequestTimeoutError';
   /** The timeout that passed, in ms. */
   readonly timeout: number;
-  constructor(endpoint: string, timeout: number) {
+  constructor(endpoint: string, timeout: number, host?: string) {
     super(
       endpoint,
-      `no response within ${timeout} ms (raise the client's \`timeout\` option if the host is slow)`,
+      `no response${host ? ` from ${host}` : ''} within ${timeout} ms (raise the client's \`timeout\` option if the host is slow)`,
     );
     this.timeout = timeout;
   }

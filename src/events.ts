@@ -128,8 +128,12 @@ export interface ClientEvents {
   retry: (event: RetryEvent) => void;
 }
 
-/** Listener signatures of a task's events, for `task.on(name, listener)`: the client's, for one task. */
-export type TaskEvents = Omit<ClientEvents, 'retry'>;
+/**
+Listener signatures of a task's events, for `task.on(name, listener)`: the client's, for
+one task. `submitted` is the client's only: it fires before `generate()` hands out the
+task object, so no task listener could ever hear it (the task object itself is the news).
+*/
+export type TaskEvents = Omit<ClientEvents, 'retry' | 'submitted'>;
 
 /** Any task event. */
 export type TaskEvent = EventOf<keyof TaskEvents>;

@@ -1,4 +1,15 @@
 import { InvalidArgumentError } from './errors.js';
+import { checkKeys } from './internal/keys.js';
+import {
+  createLog,
+  createRedact,
+  displayUrl,
+  type Log,
+  type Logger,
+  type LogLevel,
+  logLevels,
+  type Redact,
+} from './internal/log.js';
 
 /**
 Options of `new SunoCover(options)`. Every option is optional when its environment
@@ -27,6 +38,8 @@ export interface ClientOptions {
   new SunoCover({ callbackUrl: 'https://example.com/api/suno-cover?token=…' })
   */
   callbackUrl?: string | undefined;
+  /** The API's own spelling of {@link ClientOptions.callbackUrl}; either works, not both. */
+  callBackUrl?: string | undefined;
   /**
   The account's `webhookHmacKey` (kie.ai), to verify signed callbacks. Never logged.
   @default process.env.SUNO_WEBHOOK_SECRET
@@ -57,6 +70,15 @@ export interface ClientOptions {
   new SunoCover({ baseUrl: 'https://api.sunoapi.org', confirmCallbacks: true })
   */
   confirmCallbacks?: boolean | undefined;
+  /**
+  Receive callbacks without `webhookSecret`, `callbackToken` or `confirmCallbacks` without a
+  warning. Such a receiver accepts any forged callback; the SDK warns once (through
+  `logger`) the first time it receives one, unless this says you chose it knowingly.
+  @default false
+  @example
+  new SunoCover({ allowUnverifiedCallbacks: true }) // e.g. behind your own authenticating proxy
+  */
+  allowUnverifiedCallbacks?: boolean | undefined;
   /**
   The largest callback body the receiver reads, in bytes (413 past it).
   @default 65_536
@@ -136,6 +158,16 @@ export interface ClientOptions {
   */
   trackTimeout?: number | undefined;
   /**
+  How long a tracked task may read as unknown (record-info answers "no such record") before
+  the SDK believes it, in ms. Hosts create the record a little after the generate answer:
+  until then polls treat "unknown" as still pending. `covers.get()` itself throws
+  `NotFoundError` at once.
+  @default 300_000 (5 minutes)
+  @example
+  new SunoCover({ unknownTaskGrace: 60_000 })
+  */
+  unknownTaskGrace?: number | undefined;
+  /**
   Time allowed for one request attempt, until its whole body has arrived, in ms.
   @default 60_000
   @example
@@ -150,6 +182,32 @@ export interface ClientOptions {
   new SunoCover({ maxRetries: 0 })
   */
   maxRetries?: number | undefined;
+  /**
+  The longest `Retry-After` the SDK waits out before a retry, in ms. When a host asks for
+  longer, the call fails at once with the `RateLimitError` (or `ServiceUnavailableError`)
+  whose `retryAfter` says how long it asked for, rather than block for minutes; a poll
+  pauses polling for at most this long.
+  @default 60_000
+  @example
+  new SunoCover({ maxRetryAfter: 5 * 60_000 }) // a batch job that may wait
+  */
+  maxRetryAfter?: number | undefined;
+  /**
+  How much the SDK logs: `'debug'` logs every request (method, path, status, attempt,
+  duration, the host's request id), retry, poll and callback; `'warn'` only what you should
+  fix (e.g. callbacks received without verification). Secrets are always redacted.
+  @default process.env.SUNO_COVER_LOG ?? 'warn'
+  @example
+  new SunoCover({ logLevel: 'debug' })
+  */
+  logLevel?: LogLevel | undefined;
+  /**
+  Where the SDK logs: anything with `error`, `warn`, `info` and `debug` methods.
+  @default console
+  @example
+  new SunoCover({ logLevel: 'debug', logger: pino() })
+  */
+  logger?: Logger | undefined;
   /**
   The `fetch` to use, e.g. one with a proxy agent. It is called unbound.
   @default globalThis.fetch
@@ -175,11 +233,26 @@ export interface ClientOptions {
 
 /** Options of a single call. */
 export interface RequestOptions {
-  /** Cancels the call, including the wait between retries; it rejects with the signal's reason. */
+  /**
+  Cancels the call, including the wait between retries; it rejects with the signal's reason.
+  @default undefined
+  @example
+  await suno.covers.get(id, { signal: AbortSignal.timeout(5_000) })
+  */
   signal?: AbortSignal | undefined;
-  /** Overrides the client's `timeout` for this call, in ms. */
+  /**
+  Overrides the client's `timeout` for this call, in ms (1 to 2 147 483 647).
+  @default the client's `timeout` (60 s)
+  @example
+  await suno.credits({ timeout: 5_000 })
+  */
   timeout?: number | undefined;
-  /** Overrides the client's `maxRetries` for this call. */
+  /**
+  Overrides the client's `maxRetries` for this call (an integer from 0 to 10).
+  @default the client's `maxRetries` (2)
+  @example
+  await suno.covers.get(id, { maxRetries: 0 })
+  */
   maxRetries?: number | undefined;
 }
 
@@ -201,6 +274,11 @@ export interface NormalizedOptions {
   maxPollsPerSecond: number;
   waitTimeout: number;
   trackTimeout: number;
+  unknownTaskGrace: number;
+  maxRetryAfter: number;
+  allowUnverifiedCallbacks: boolean;
+  log: Log;
+  redact: Redact;
   submitRate: { limit: number; interval: number };
   timeout: number;
   maxRetries: number;
@@ -233,7 +311,9 @@ export function checkUrl(name: string, value: unknown): string {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new InvalidArgumentError(`\`${name}\` is not a valid absolute URL: "${value}"`);
+    throw new InvalidArgumentError(
+      `\`${name}\` is not a valid absolute URL: "${displayUrl(value.trim().slice(0, 200))}"`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidArgumentError(`\`${name}\` must be an http(s) URL, got "${url.protocol}"`);
@@ -294,13 +374,63 @@ export function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
 }
 
-export function normalizeOptions(options: ClientOptions): NormalizedOptions {
-  if (options === null || typeof options !== 'object') {
+/** Every key of {@link ClientOptions}, for the unknown-key check. */
+const clientOptionKeys = [
+  'apiKey',
+  'baseUrl',
+  'callbackUrl',
+  'callBackUrl',
+  'webhookSecret',
+  'webhookTolerance',
+  'callbackToken',
+  'confirmCallbacks',
+  'allowUnverifiedCallbacks',
+  'maxCallbackBytes',
+  'callbackReadTimeout',
+  'recentOutcomes',
+  'pollInterval',
+  'pollingMode',
+  'maxConcurrentPolls',
+  'maxPollsPerSecond',
+  'submitRate',
+  'waitTimeout',
+  'trackTimeout',
+  'unknownTaskGrace',
+  'timeout',
+  'maxRetries',
+  'maxRetryAfter',
+  'logLevel',
+  'logger',
+  'fetch',
+  'headers',
+  'creditsPath',
+] as const satisfies readonly (keyof ClientOptions)[];
+
+/** Checks a nested options object (`recentOutcomes`, `submitRate`): an object with known keys. */
+function checkNested<T extends object>(
+  name: string,
+  value: T | undefined,
+  keys: readonly string[],
+): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidArgumentError(
-      `new SunoCover(options) takes an options object, got ${describe(options)}`,
+      `\`${name}\` must be an object { ${keys.join(', ')} }, got ${describe(value)}`,
     );
   }
-  const apiKey = options.apiKey ?? readEnv('SUNO_API_KEY');
+  checkKeys(`\`${name}\``, value, keys);
+  return value;
+}
+
+/**
+Header values may hold visible ASCII, spaces and tabs (and Latin-1, which `Headers` takes):
+a CR, LF or NUL would let a value smuggle a header, and `Headers` throws a TypeError that
+quotes the whole value — an API key among them.
+*/
+const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function checkApiKey(apiKey: unknown): string {
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     // Only the type is named: a wrong value might still be a real key.
     throw new InvalidArgumentError(
@@ -311,12 +441,186 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
       }`,
     );
   }
-  const baseUrl = checkUrl(
-    'baseUrl',
-    options.baseUrl ?? readEnv('SUNO_BASE_URL') ?? defaultBaseUrl,
+  const trimmed = apiKey.trim();
+  if (!/^[\x21-\x7e]+$/.test(trimmed)) {
+    throw new InvalidArgumentError(
+      '`apiKey` holds a character an API key cannot have (a space, line break, control or non-ASCII character): copy the key again from the dashboard',
+    );
+  }
+  return trimmed;
+}
+
+function checkHeaders(value: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (value === undefined) return headers;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidArgumentError(
+      `\`headers\` must be an object of header names to strings, got ${describe(value)}`,
+    );
+  }
+  for (const [name, item] of Object.entries(value)) {
+    if (!headerName.test(name)) {
+      throw new InvalidArgumentError(
+        `\`headers\` has an invalid header name ${describe(name)}: use letters, digits and - only`,
+      );
+    }
+    if (typeof item !== 'string') {
+      throw new InvalidArgumentError(
+        `Header "${name}" must have a string value, got ${typeof item === 'string' ? 'a string' : describe(item)}`,
+      );
+    }
+    if (!headerValue.test(item)) {
+      // Never the value: it may be a credential.
+      throw new InvalidArgumentError(
+        `Header "${name}" has a line break, NUL or other character a header value cannot hold`,
+      );
+    }
+    headers[name] = item;
+  }
+  return headers;
+}
+
+function checkLogLevel(value: unknown): LogLevel {
+  if (value === undefined) {
+    const fromEnv = readEnv('SUNO_COVER_LOG');
+    return fromEnv !== undefined && (logLevels as readonly string[]).includes(fromEnv)
+      ? (fromEnv as LogLevel)
+      : 'warn';
+  }
+  if (typeof value === 'string' && (logLevels as readonly string[]).includes(value)) {
+    return value as LogLevel;
+  }
+  throw new InvalidArgumentError(
+    `\`logLevel\` must be one of ${logLevels.map((level) => `'${level}'`).join(', ')}, got ${describe(value)}`,
   );
-  const callbackUrl =
-    options.callbackUrl === undefined ? undefined : checkUrl('callbackUrl', options.callbackUrl);
+}
+
+function checkLogger(value: unknown): Logger {
+  if (value === undefined) return console;
+  const logger = value as Partial<Record<keyof Logger, unknown>> | null;
+  if (
+    logger === null ||
+    typeof logger !== 'object' ||
+    !(['error', 'warn', 'info', 'debug'] as const).every(
+      (name) => typeof logger[name] === 'function',
+    )
+  ) {
+    throw new InvalidArgumentError(
+      `\`logger\` must have error, warn, info and debug methods (console does), got ${describe(value)}`,
+    );
+  }
+  return value as Logger;
+}
+
+/**
+`baseUrl` is the host's origin, optionally with a path prefix of a proxy in front of it.
+The API's own path (`/api/v1…`) is refused: every request path already starts with it.
+*/
+function checkBaseUrl(value: unknown): string {
+  const baseUrl = checkUrl('baseUrl', value);
+  const url = new URL(baseUrl);
+  if (url.search !== '' || url.hash !== '') {
+    throw new InvalidArgumentError(
+      `\`baseUrl\` must not have a query or fragment: use "${url.origin}${url.pathname.replace(/\/+$/, '')}"`,
+    );
+  }
+  if (/(^|\/)api(\/v1)?(\/|$)/i.test(url.pathname)) {
+    throw new InvalidArgumentError(
+      `\`baseUrl\` must not include the API's path (${url.pathname}): the SDK adds /api/v1/… itself, so use "${url.origin}"`,
+    );
+  }
+  return baseUrl;
+}
+
+/** Both spellings of the callback URL, in the client options or a generate call. */
+export function pickCallbackUrl(
+  where: string,
+  value: { callbackUrl?: unknown; callBackUrl?: unknown },
+): string | undefined {
+  const { callbackUrl, callBackUrl } = value;
+  if (callbackUrl !== undefined && callBackUrl !== undefined && callbackUrl !== callBackUrl) {
+    throw new InvalidArgumentError(
+      `${where} has both \`callbackUrl\` and \`callBackUrl\`, with different values: give one`,
+    );
+  }
+  const given = callbackUrl ?? callBackUrl;
+  if (given === undefined) return undefined;
+  return checkUrl(callbackUrl === undefined ? 'callBackUrl' : 'callbackUrl', given);
+}
+
+function checkSignal(where: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const signal = value as Partial<AbortSignal> | null;
+  if (
+    signal === null ||
+    typeof signal !== 'object' ||
+    typeof signal.aborted !== 'boolean' ||
+    typeof signal.addEventListener !== 'function'
+  ) {
+    throw new InvalidArgumentError(
+      `${where}: \`signal\` must be an AbortSignal (e.g. AbortSignal.timeout(5_000)), got ${describe(value)}`,
+    );
+  }
+  return value as AbortSignal;
+}
+
+/** Runs a check, naming `where` in front of its message. */
+function within(where: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof InvalidArgumentError)
+      throw new InvalidArgumentError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+function checkOptionsObject(where: string, value: unknown, keys: readonly string[]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidArgumentError(
+      `${where} takes an options object { ${keys.join(', ')} }, got ${describe(value)}`,
+    );
+  }
+  checkKeys(where, value, keys);
+}
+
+/** The options of one call, checked. `undefined` stands for none. */
+export function checkRequestOptions(where: string, options: unknown): RequestOptions {
+  if (options === undefined) return {};
+  checkOptionsObject(where, options, ['signal', 'timeout', 'maxRetries']);
+  const { signal, timeout, maxRetries } = options as RequestOptions;
+  checkSignal(where, signal);
+  within(where, () => {
+    if (timeout !== undefined) checkDuration('timeout', timeout, 0);
+    if (maxRetries !== undefined) checkRetries(maxRetries, 0);
+  });
+  return options as RequestOptions;
+}
+
+/** The options of `wait()`, checked. */
+export function checkWaitOptions(
+  where: string,
+  options: unknown,
+): { signal?: AbortSignal | undefined; timeout?: number | undefined } {
+  if (options === undefined) return {};
+  checkOptionsObject(where, options, ['signal', 'timeout']);
+  const { signal, timeout } = options as { signal?: unknown; timeout?: unknown };
+  checkSignal(where, signal);
+  if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY)
+    within(where, () => checkDuration('timeout', timeout, 0));
+  return options as { signal?: AbortSignal; timeout?: number };
+}
+
+export function normalizeOptions(options: ClientOptions): NormalizedOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(
+      `new SunoCover(options) takes an options object, got ${describe(options)}`,
+    );
+  }
+  checkKeys('new SunoCover(options)', options, clientOptionKeys);
+  const apiKey = checkApiKey(options.apiKey ?? readEnv('SUNO_API_KEY'));
+  const baseUrl = checkBaseUrl(options.baseUrl ?? readEnv('SUNO_BASE_URL') ?? defaultBaseUrl);
+  const callbackUrl = pickCallbackUrl('new SunoCover(options)', options);
   const webhookSecret = options.webhookSecret ?? readEnv('SUNO_WEBHOOK_SECRET');
   if (webhookSecret !== undefined && (typeof webhookSecret !== 'string' || webhookSecret === '')) {
     throw new InvalidArgumentError('`webhookSecret` must be a non-empty string');
@@ -330,27 +634,34 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new InvalidArgumentError(`\`fetch\` must be a function, got ${describe(options.fetch)}`);
   }
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (typeof value !== 'string') {
-      throw new InvalidArgumentError(
-        `Header "${name}" must have a string value, got ${describe(value)}`,
-      );
-    }
-    headers[name] = value;
-  }
+  const headers = checkHeaders(options.headers);
+  const recentOutcomes = checkNested('recentOutcomes', options.recentOutcomes, [
+    'maxSize',
+    'maxAge',
+  ]);
+  const submitRate = checkNested('submitRate', options.submitRate, ['limit', 'interval']);
   const isKie = /(^|\.)kie\.ai$/i.test(new URL(baseUrl).hostname);
+  if (options.creditsPath !== undefined && typeof options.creditsPath !== 'string') {
+    throw new InvalidArgumentError(
+      `\`creditsPath\` must be a path string, got ${describe(options.creditsPath)}`,
+    );
+  }
   const creditsPath = (
     options.creditsPath ?? (isKie ? 'api/v1/chat/credit' : 'api/v1/generate/credit')
   ).replace(/^\/+/, '');
+  const redact = createRedact([apiKey, webhookSecret, options.callbackToken]);
   return {
-    apiKey: apiKey.trim(),
+    apiKey,
     baseUrl,
     callbackUrl,
     webhookSecret,
     webhookTolerance: checkNumber('webhookTolerance', options.webhookTolerance, 300, 0, 86_400),
     callbackToken: options.callbackToken,
-    confirmCallbacks: options.confirmCallbacks === true,
+    confirmCallbacks: checkBoolean('confirmCallbacks', options.confirmCallbacks),
+    allowUnverifiedCallbacks: checkBoolean(
+      'allowUnverifiedCallbacks',
+      options.allowUnverifiedCallbacks,
+    ),
     maxCallbackBytes: checkNumber(
       'maxCallbackBytes',
       options.maxCallbackBytes,
@@ -360,14 +671,8 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     ),
     callbackReadTimeout: checkDuration('callbackReadTimeout', options.callbackReadTimeout, 10_000),
     recentOutcomes: {
-      maxSize: checkNumber(
-        'recentOutcomes.maxSize',
-        options.recentOutcomes?.maxSize,
-        10_000,
-        1,
-        10_000_000,
-      ),
-      maxAge: checkDuration('recentOutcomes.maxAge', options.recentOutcomes?.maxAge, 3_600_000),
+      maxSize: checkNumber('recentOutcomes.maxSize', recentOutcomes.maxSize, 10_000, 1, 10_000_000),
+      maxAge: checkDuration('recentOutcomes.maxAge', recentOutcomes.maxAge, 3_600_000),
     },
     pollInterval: checkDuration('pollInterval', options.pollInterval, 30_000, 100),
     pollingMode: checkPollingMode(options.pollingMode),
@@ -378,14 +683,24 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
         ? Number.POSITIVE_INFINITY
         : checkDuration('waitTimeout', options.waitTimeout, 900_000),
     trackTimeout: checkDuration('trackTimeout', options.trackTimeout, 3_600_000),
+    unknownTaskGrace: checkDuration('unknownTaskGrace', options.unknownTaskGrace, 300_000, 0),
     submitRate: {
-      limit: checkNumber('submitRate.limit', options.submitRate?.limit, 20, 1, 100_000),
-      interval: checkDuration('submitRate.interval', options.submitRate?.interval, 10_000),
+      limit: checkNumber('submitRate.limit', submitRate.limit, 20, 1, 100_000),
+      interval: checkDuration('submitRate.interval', submitRate.interval, 10_000),
     },
     timeout: checkDuration('timeout', options.timeout, 60_000),
     maxRetries: checkRetries(options.maxRetries, 2),
+    maxRetryAfter: checkDuration('maxRetryAfter', options.maxRetryAfter, 60_000, 0),
+    log: createLog(checkLogger(options.logger), checkLogLevel(options.logLevel), redact),
+    redact,
     fetch: options.fetch,
     headers,
     creditsPath,
   };
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  throw new InvalidArgumentError(`\`${name}\` must be true or false, got ${describe(value)}`);
 }

@@ -9,10 +9,12 @@ import type { Covers } from './covers.js';
 import {
   CallbackParseError,
   CallbackVerificationError,
+  InvalidArgumentError,
   NotFoundError,
   SunoCoverError,
 } from './errors.js';
 import { constantTimeEqual } from './internal/compare.js';
+import { checkKeys } from './internal/keys.js';
 import type { NormalizedOptions } from './options.js';
 import type { CoverCallback } from './schemas.js';
 import { type HeadersLike, headerValue, verifyCallback } from './signature.js';
@@ -124,6 +126,7 @@ interface ReceiverDeps {
 /** `suno.callbacks`: verify, parse and dispatch the callbacks the host POSTs. */
 export class CallbackReceiver {
   readonly #deps: ReceiverDeps;
+  #warned = false;
 
   constructor(deps: ReceiverDeps) {
     this.#deps = deps;
@@ -152,6 +155,7 @@ export class CallbackReceiver {
   ```
   */
   async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
+    checkHandleOptions(options);
     const { maxCallbackBytes, callbackReadTimeout } = this.#deps.options;
     let answer: CallbackAnswer;
     if (request.method !== 'POST') {
@@ -202,6 +206,9 @@ export class CallbackReceiver {
     headers?: HeadersLike,
     options: { url?: string } = {},
   ): Promise<ReceivedCallback> {
+    if (options === null || typeof options !== 'object')
+      throw new InvalidArgumentError('callbacks.receive(body, headers, options) takes { url }');
+    checkKeys('callbacks.receive(body, headers, options)', options, ['url']);
     const callback = await this.#accept({ body, headers, url: options.url });
     return { callback, duplicate: this.#dispatch(callback) === 'duplicate' };
   }
@@ -230,14 +237,39 @@ export class CallbackReceiver {
         dispatch: () => void this.#dispatch(callback),
       };
     } catch (error) {
-      return answerFor(error);
+      const answer = answerFor(error);
+      const { log } = this.#deps.options;
+      if (log.debugEnabled) {
+        log.debug(`callback refused with ${answer.status}: ${(error as Error).message}`);
+      }
+      return answer;
     }
+  }
+
+  /** Says once per client that callbacks are taken on trust, unless the user chose it. */
+  #warnUnverified(): void {
+    const { webhookSecret, callbackToken, confirmCallbacks, allowUnverifiedCallbacks, log } =
+      this.#deps.options;
+    this.#warned = true;
+    if (
+      webhookSecret !== undefined ||
+      callbackToken !== undefined ||
+      confirmCallbacks ||
+      allowUnverifiedCallbacks
+    )
+      return;
+    log.warn(
+      'a callback was received without verification: anyone who knows the callback URL can forge one (and settle a wait with their own image URLs). ' +
+        'Set `webhookSecret` (kie.ai signs callbacks), or `callbackToken` with the same ?token= in the callback URL (sunoapi.org and other hosts that do not sign), ' +
+        'and/or `confirmCallbacks: true`. Set `allowUnverifiedCallbacks: true` to silence this warning.',
+    );
   }
 
   /** Token, decode, verify, parse, confirm: throws the SDK's errors, dispatches nothing. */
   async #accept(request: CallbackRequest): Promise<CoverCallback> {
     const { callbackToken, webhookSecret, webhookTolerance, maxCallbackBytes, confirmCallbacks } =
       this.#deps.options;
+    if (!this.#warned) this.#warnUnverified();
     if (callbackToken !== undefined) {
       const given = tokenOf(request.url);
       if (given === undefined || !constantTimeEqual(given, callbackToken)) {
@@ -304,7 +336,21 @@ export class CallbackReceiver {
       callback,
       duplicate: result === 'duplicate',
     }));
+    const { log } = this.#deps.options;
+    if (log.debugEnabled)
+      log.debug(`callback for task ${callback.taskId}: ${callback.status} (${result})`);
     return result;
+  }
+}
+
+function checkHandleOptions(options: HandleOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError('callbacks.handle(request, options) takes { waitUntil }');
+  checkKeys('callbacks.handle(request, options)', options, ['waitUntil']);
+  if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
+    throw new InvalidArgumentError(
+      'callbacks.handle(): `waitUntil` must be a function, e.g. ctx.waitUntil.bind(ctx)',
+    );
   }
 }
 

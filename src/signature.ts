@@ -7,6 +7,7 @@ Uses WebCrypto, so it runs on Node, Bun, Deno and edge runtimes alike.
 import { decodeCallbackBody, readCallbackTaskId } from './callbacks.js';
 import { CallbackParseError, CallbackVerificationError, InvalidArgumentError } from './errors.js';
 import { constantTimeEqual } from './internal/compare.js';
+import { checkKeys } from './internal/keys.js';
 
 /** Header names of signed callbacks (lower-case, as Node and `Headers` present them). */
 export const SIGNATURE_HEADER = 'x-webhook-signature';
@@ -162,6 +163,9 @@ await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'appli
 export async function signCoverCallback(
   params: SignCoverCallbackParams,
 ): Promise<CoverCallbackSignatureHeaders> {
+  if (params === null || typeof params !== 'object')
+    throw new InvalidArgumentError('signCoverCallback() takes { taskId, secret, timestamp? }');
+  checkKeys('signCoverCallback(params)', params, ['taskId', 'secret', 'timestamp']);
   const { taskId, secret } = params;
   if (typeof taskId !== 'string' || taskId === '')
     throw new InvalidArgumentError('signCoverCallback() needs a non-empty `taskId`');
@@ -247,8 +251,19 @@ await verifyCoverCallback({ body: req.body, headers: req.headers, secret: proces
 export async function verifyCoverCallback(
   params: VerifyCoverCallbackParams,
 ): Promise<VerifiedCallback> {
+  if (params !== null && typeof params === 'object')
+    checkKeys('verifyCoverCallback(params)', params, verifyKeys);
   return verifyCallback(params);
 }
+
+const verifyKeys = [
+  'taskId',
+  'body',
+  'headers',
+  'secret',
+  'tolerance',
+  'now',
+] as const satisfies readonly (keyof VerifyCoverCallbackParams)[];
 
 /**
 `verifyCoverCallback`, synchronous where node:crypto is at hand (a promise only on the

@@ -22,8 +22,9 @@ import {
   emitSafely,
   type ListenerSource,
 } from './events.js';
+import type { Log } from './internal/log.js';
 import { Scheduler } from './internal/scheduler.js';
-import type { RequestOptions } from './options.js';
+import { checkWaitOptions, type RequestOptions } from './options.js';
 import type { CoverDetails } from './schemas.js';
 
 /** Reads a task's details: `covers.get`. */
@@ -177,6 +178,9 @@ export interface TrackerOptions {
   maxPollsPerSecond: number;
   waitTimeout: number;
   trackTimeout: number;
+  unknownTaskGrace: number;
+  maxRetryAfter: number;
+  log: Log;
 }
 
 type TaskEventName = Exclude<keyof ClientEvents, 'retry'>;
@@ -333,7 +337,13 @@ export class Tracker {
   }
 
   /** Waits for a task's outcome; see `CoverTask.wait()`. */
-  wait(taskId: string, emitter: Emitter, options: WaitOptions = {}): Promise<CoverResult> {
+  wait(taskId: string, emitter: Emitter, given?: WaitOptions): Promise<CoverResult> {
+    let options: WaitOptions;
+    try {
+      options = checkWaitOptions('task.wait(options)', given);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const { signal } = options;
     const timeout = options.timeout ?? this.#options.waitTimeout;
     if (this.#closed) return Promise.reject(new ClientClosedError());
@@ -438,29 +448,49 @@ export class Tracker {
     }
     // A callback may have settled the task while the poll was on its way.
     if (this.#tracked.get(taskId) !== tracked) return;
+    if (this.#options.log.debugEnabled)
+      this.#options.log.debug(`poll of task ${taskId}: ${details.status}`);
     tracked.parentTaskId ??= details.parentTaskId;
     if (isTerminalStatus(details.status)) {
       this.report(taskId, outcomeOfDetails(details), 'poll');
       return;
     }
-    const status = details.status;
-    if (status !== tracked.status) {
-      const previous = tracked.status;
-      tracked.status = status;
-      this.emit(taskId, 'status', () => ({
-        type: 'status',
-        taskId,
-        source: 'poll',
-        at: new Date(),
-        status,
-        previous,
-      }));
-    }
+    this.#setStatus(tracked, details.status);
     this.#scheduler.schedule(taskId);
+  }
+
+  #setStatus(tracked: Tracked, status: 'pending' | 'generating'): void {
+    if (status === tracked.status) return;
+    const previous = tracked.status;
+    const { taskId } = tracked;
+    tracked.status = status;
+    this.emit(taskId, 'status', () => ({
+      type: 'status',
+      taskId,
+      source: 'poll',
+      at: new Date(),
+      status,
+      previous,
+    }));
   }
 
   #pollFailed(tracked: Tracked, error: unknown): void {
     if (this.#closed || this.#tracked.get(tracked.taskId) !== tracked) return;
+    const { log, unknownTaskGrace } = this.#options;
+    const age = Date.now() - tracked.since;
+    if (error instanceof NotFoundError && age < unknownTaskGrace) {
+      // Hosts create the record a little after the generate answer (seen live: data null
+      // on the first poll, the record 30 s later): within the grace it is pending.
+      log.debug(
+        `poll of task ${tracked.taskId}: unknown to the host yet, pending for ${unknownTaskGrace - age} ms more`,
+      );
+      if (tracked.status === undefined) this.#setStatus(tracked, 'pending');
+      this.#scheduler.schedule(tracked.taskId);
+      return;
+    }
+    log.debug(
+      `poll of task ${tracked.taskId} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     const failure =
       error instanceof SunoCoverError ? error : new SunoCoverError(String(error), { cause: error });
     this.emit(tracked.taskId, 'error', () => ({
@@ -480,8 +510,12 @@ export class Tracker {
       for (const waiter of tracked.waiters) waiter.fail(error);
       return;
     }
-    if (error instanceof RateLimitError)
-      this.#scheduler.slowDown(error.retryAfter ?? this.#options.pollInterval);
+    if (error instanceof RateLimitError) {
+      // Capped as a request's wait is: one answer must not stop polling for a day.
+      this.#scheduler.slowDown(
+        Math.min(error.retryAfter ?? this.#options.pollInterval, this.#options.maxRetryAfter),
+      );
+    }
     this.#scheduler.schedule(tracked.taskId);
   }
 }

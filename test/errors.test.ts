@@ -221,7 +221,7 @@ describe('failures without an answer', () => {
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.timeout).toBe(150);
-    expect(error.message).toMatch(/no response within 150 ms/);
+    expect(error.message).toMatch(/no response from 127\.0\.0\.1:\d+ within 150 ms/);
   });
 
   it('lets a per-call timeout override the client timeout', async () => {

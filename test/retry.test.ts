@@ -1,4 +1,10 @@
-import { RateLimitError, type RetryEvent, ServerError, type SunoCover } from 'suno-cover';
+import {
+  RateLimitError,
+  type RetryEvent,
+  ServerError,
+  ServiceUnavailableError,
+  SunoCover,
+} from 'suno-cover';
 import type { SimulatorFault } from 'suno-cover/testing';
 import { describe, expect, it } from 'vitest';
 import { rejection, requestsTo, setup } from './helpers.js';
@@ -54,14 +60,31 @@ describe('retries', () => {
     expect(events[0]?.delay).toBeLessThanOrEqual(1500);
   });
 
-  it('caps Retry-After at 60 seconds', async () => {
+  it('fails at once with retryAfter when the host asks to wait longer than maxRetryAfter', async () => {
     const { sim, suno } = await setup();
+    const events = recordRetries(suno);
+    sim.fail('credit', { status: 503, retryAfter: 120 });
+    const error = await rejection(suno.credits());
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as ServiceUnavailableError).retryAfter).toBe(120_000);
+    expect(events).toHaveLength(0);
+    expect(requestsTo(sim, '/api/v1/generate/credit')).toHaveLength(1);
+  });
+
+  it('waits out a long Retry-After when maxRetryAfter allows it', async () => {
+    const { sim, suno } = await setup({}, { maxRetryAfter: 3_600_000 });
     const events = recordRetries(suno);
     const controller = new AbortController();
     suno.on('retry', () => controller.abort(new Error('stop waiting')));
-    sim.fail('credit', { status: 503, retryAfter: 3600 });
+    sim.fail('credit', { code: 429, retryAfter: 3600 });
     await rejection(suno.credits({ signal: controller.signal }));
-    expect(events[0]?.delay).toBe(60_000);
+    expect(events[0]?.delay).toBe(3_600_000);
+  });
+
+  it('rejects a maxRetryAfter that is not a duration', () => {
+    expect(() => new SunoCover({ apiKey: 'k', maxRetryAfter: -1 })).toThrow(
+      /`maxRetryAfter` must be a number of milliseconds from 0/,
+    );
   });
 
   it.each<[string, SimulatorFault]>([

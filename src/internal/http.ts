@@ -15,7 +15,7 @@ import {
   SunoCoverError,
 } from '../errors.js';
 import type { RetryEvent } from '../events.js';
-import type { NormalizedOptions, RequestOptions } from '../options.js';
+import { checkRequestOptions, type NormalizedOptions, type RequestOptions } from '../options.js';
 import { describeIssue, envelopeSchema } from '../schemas.js';
 import type { WindowLimiter } from './limiter.js';
 import { isRetryable, parseRetryAfter, retryDelay, sleep } from './retry.js';
@@ -35,6 +35,8 @@ export interface RequestSpec<Schema extends z.ZodMiniType> {
   nullDataIsNotFound?: boolean;
   /** A rate limit every attempt (retries too) waits on, right before it goes on the wire. */
   limiter?: WindowLimiter;
+  /** The public method, for messages about its options, e.g. `covers.get()`. */
+  caller: string;
 }
 
 export interface Http {
@@ -86,6 +88,7 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(new AttemptTimeout()), timeout);
     const combined = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
+    const started = Date.now();
     let status: number;
     let text: string;
     let headers: Headers;
@@ -101,17 +104,35 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timer.signal.aborted) throw new RequestTimeoutError(endpoint, timeout);
-      // The cause is fetch's own error (refused, reset, DNS); it never holds the request headers.
-      throw new ConnectionError(endpoint, describeNetworkError(error), { cause: error });
+      const failure = timer.signal.aborted
+        ? new RequestTimeoutError(endpoint, timeout, host)
+        : // The cause is fetch's own error (refused, reset, DNS); it never holds the request headers.
+          new ConnectionError(
+            endpoint,
+            `could not reach ${host}: ${options.redact(describeNetworkError(error))}`,
+            { cause: error },
+          );
+      log.debug(`${endpoint} failed after ${Date.now() - started} ms: ${failure.message}`);
+      throw failure;
     } finally {
       clearTimeout(handle);
     }
-    return readEnvelope(spec, endpoint, status, statusText, headers, text);
+    if (log.debugEnabled) {
+      const requestId = headers.get('x-request-id') ?? headers.get('request-id');
+      log.debug(
+        `${endpoint} → HTTP ${status} in ${Date.now() - started} ms${requestId ? ` (request id ${requestId})` : ''}`,
+      );
+    }
+    // A host may echo the Authorization header in its msg: no secret leaves in an error.
+    return readEnvelope(spec, endpoint, status, statusText, headers, options.redact(text));
   }
 
+  const { log } = options;
+  const host = new URL(options.baseUrl).host;
+
   return {
-    async request(spec, requestOptions = {}) {
+    async request(spec, given) {
+      const requestOptions = checkRequestOptions(`${spec.caller}`, given);
       const endpoint = `${spec.method} /${spec.path}`;
       const { signal } = requestOptions;
       const timeout = requestOptions.timeout ?? options.timeout;
@@ -128,6 +149,16 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
             if (signal?.aborted || !(error instanceof SunoCoverError) || !isRetryable(error))
               return false;
             const delay = retryDelay(error, retriesConsumed + 1);
+            // The host asks for longer than the user will wait: fail now, `retryAfter` says how long.
+            if (delay > options.maxRetryAfter) {
+              log.debug(
+                `${endpoint}: not retried, the host asks to wait ${delay} ms (maxRetryAfter is ${options.maxRetryAfter} ms)`,
+              );
+              return false;
+            }
+            log.debug(
+              `${endpoint}: retry ${retriesConsumed + 1} of ${retries} in ${delay} ms after ${error.name}: ${error.message}`,
+            );
             onRetry({
               type: 'retry',
               endpoint,
@@ -206,10 +237,12 @@ function readEnvelope<Schema extends z.ZodMiniType>(
   }
   const { data } = envelope.data;
   if (spec.nullDataIsNotFound && (data === null || data === undefined)) {
+    // Said as the host said it: code 200 with no record, not an invented 404.
+    const { code, msg } = envelope.data;
     throw new NotFoundError({
       status,
-      code: 404,
-      msg: envelope.data.msg || 'no such record (data: null)',
+      code,
+      msg: `no such record (the host answered code ${code}${msg ? ` "${msg}"` : ''} with data: ${data === null ? 'null' : 'missing'})`,
       endpoint,
       body,
     });
@@ -235,5 +268,7 @@ function describeNetworkError(error: unknown): string {
       : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  return code ? `${message} (${code})` : message;
+  // undici says only "fetch failed"; the reason (ECONNREFUSED, "bad port") is in the cause.
+  const reason = code ?? (typeof cause?.message === 'string' ? cause.message : undefined);
+  return reason ? `${message} (${reason.slice(0, 200)})` : message;
 }

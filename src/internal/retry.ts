@@ -6,13 +6,13 @@ and asks this module two questions: may this failure be retried, and after how l
   and 505, which do not heal), and body codes 408/429/430/455/500/503.
 - Never retried: 400/401/402/404/409/422 and every other code, in the body or the status.
   The body code decides when there is one: HTTP 500 carrying `{"code":422}` is not retried.
-- Delay: the host's `Retry-After` (seconds or an HTTP date), capped at 60 s; otherwise
-  exponential backoff from 0.5 s, doubling, capped at 8 s, minus up to 25 % jitter.
+- Delay: the host's `Retry-After` (seconds or an HTTP date); otherwise exponential backoff
+  from 0.5 s, doubling, capped at 8 s, minus up to 25 % jitter.
+- A `Retry-After` longer than the client's `maxRetryAfter` (60 s) is not waited out: the
+  call fails at once with the error, whose `retryAfter` tells the caller how long.
 */
 import { ApiError, ConnectionError, type SunoCoverError } from '../errors.js';
 
-/** The longest `Retry-After` the SDK honours, in ms. */
-export const maxRetryAfter = 60_000;
 /** The first backoff delay without `Retry-After`, in ms. */
 export const baseBackoff = 500;
 /** The longest backoff delay without `Retry-After`, in ms. */
@@ -45,7 +45,7 @@ How long to wait before retry number `retry` (1 for the first retry).
 */
 export function retryDelay(error: SunoCoverError, retry: number, random = Math.random()): number {
   if (error instanceof ApiError && error.retryAfter !== undefined) {
-    return Math.min(error.retryAfter, maxRetryAfter);
+    return error.retryAfter;
   }
   const exponential = Math.min(baseBackoff * 2 ** (retry - 1), maxBackoff);
   return Math.round(exponential * (1 - 0.25 * random));

@@ -59,6 +59,12 @@ export interface CoverScenario {
   pendingMs?: number;
   /** How long the task stays generating (flag 2), in ms. @default the simulator's `generatingMs` */
   generatingMs?: number;
+  /**
+  How long record-info does not know the new task, in ms: it answers as for an unknown task
+  (see `unknownTask`), as sunoapi.org was seen to right after a generate answer.
+  @default 0
+  */
+  unknownMs?: number;
 }
 
 export interface CoverSimulatorOptions {
@@ -157,6 +163,14 @@ export interface CoverSimulator {
   readonly requests: readonly SimulatorRequest[];
   /** Every callback delivery attempt, oldest first. */
   readonly callbacks: readonly CallbackAttempt[];
+  /**
+  A ready client configuration for this simulator: its key and URL, and polling every
+  100 ms (a task here ends in ~300 ms; the 30 s default would make every test wait).
+  @example
+  const suno = new SunoCover(sim.clientOptions);
+  const { images } = await suno.covers.generateAndWait({ taskId: 'music-1' }); // well under a second
+  */
+  readonly clientOptions: { apiKey: string; baseUrl: string; pollInterval: number };
   /** Remaining credits. */
   credits: number;
   /** Decides how the cover task of `musicTaskId` will play out; call before generating. */
@@ -483,7 +497,8 @@ export async function createCoverSimulator(
 
   function handleRecordInfo(taskId: string | undefined, key: string): Answer {
     const task = taskId ? tasks.get(taskId) : undefined;
-    if (!task) {
+    const unknownMs = task && scenarios.get(task.parentTaskId)?.unknownMs;
+    if (!task || (unknownMs && Date.now() - Date.parse(task.createTime) < unknownMs)) {
       const mode = options.unknownTask ?? 'code-422';
       if (mode === 'null-data') return answer(200, 'success', null);
       return answer(mode === 'code-404' ? 404 : 422, 'Record does not exist');
@@ -616,6 +631,9 @@ export async function createCoverSimulator(
   const simulator: CoverSimulator = {
     url: `http://127.0.0.1:${port}`,
     apiKey,
+    get clientOptions() {
+      return { apiKey, baseUrl: `http://127.0.0.1:${port}`, pollInterval: 100 };
+    },
     requests,
     callbacks,
     get credits() {
