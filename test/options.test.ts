@@ -164,9 +164,9 @@ describe('the callback URL, in either spelling', () => {
   it('reads the no-callback placeholder as null on the task and in covers.get()', async () => {
     const { sim, suno } = await setup();
     const task = await suno.covers.generate({ taskId: 'music-1' });
-    expect((requestsTo(sim, generatePath)[0]?.body as { callBackUrl: string }).callBackUrl).toBe(
-      NO_CALLBACK_URL,
-    );
+    expect(
+      (requestsTo(sim, generatePath)[0]?.body as { callBackUrl?: string } | undefined)?.callBackUrl,
+    ).toBe(NO_CALLBACK_URL);
     expect(task.callbackUrl).toBeNull();
     expect((await suno.covers.get(task.taskId)).callbackUrl).toBeNull();
     suno.close();
