@@ -144,7 +144,8 @@ export class Scheduler {
     this.#inFlight.add(taskId);
     this.#options.run(taskId).finally(() => {
       this.#inFlight.delete(taskId);
-      if (!this.#closed) this.#arm(Date.now());
+      // A slot is free: tick for the next due task, if any (no timer for an empty heap).
+      if (!this.#closed && this.#due.size > 0) this.#arm(Date.now());
     });
   }
 
