@@ -51,6 +51,7 @@ export type {
   TaskEvents,
   TimeoutEvent,
 } from './events.js';
+export type { Logger, LogLevel } from './internal/log.js';
 export type { ClientOptions, RequestOptions } from './options.js';
 export type {
   CallbackAnswer,
