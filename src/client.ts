@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Covers } from './covers.js';
 import { type ClientEvents, emitSafely } from './events.js';
 import { createHttp, type Http } from './internal/http.js';
+import { displayUrl } from './internal/log.js';
 import {
   type ClientOptions,
   type NormalizedOptions,
@@ -81,7 +82,7 @@ export class SunoCover extends EventEmitter<ClientEvents> {
     return {
       baseUrl,
       // The query may hold the callback token.
-      callbackUrl: callbackUrl?.split('?')[0],
+      callbackUrl: callbackUrl === undefined ? undefined : displayUrl(callbackUrl),
       pollInterval,
       timeout,
       maxRetries,

@@ -193,6 +193,14 @@ export interface ClientOptions {
   */
   maxRetryAfter?: number | undefined;
   /**
+  The largest API answer read, in bytes. A body past it (declared or streamed) is dropped
+  unread and the call fails with `ResponseValidationError`; real answers are under 2 KB.
+  @default 1_048_576 (1 MiB)
+  @example
+  new SunoCover({ maxResponseBytes: 64 * 1024 })
+  */
+  maxResponseBytes?: number | undefined;
+  /**
   How much the SDK logs: `'debug'` logs every request (method, path, status, attempt,
   duration, the host's request id), retry, poll and callback; `'warn'` only what you should
   fix (e.g. callbacks received without verification). Secrets are always redacted.
@@ -276,6 +284,7 @@ export interface NormalizedOptions {
   trackTimeout: number;
   unknownTaskGrace: number;
   maxRetryAfter: number;
+  maxResponseBytes: number;
   allowUnverifiedCallbacks: boolean;
   log: Log;
   redact: Redact;
@@ -399,6 +408,7 @@ const clientOptionKeys = [
   'timeout',
   'maxRetries',
   'maxRetryAfter',
+  'maxResponseBytes',
   'logLevel',
   'logger',
   'fetch',
@@ -691,6 +701,13 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     timeout: checkDuration('timeout', options.timeout, 60_000),
     maxRetries: checkRetries(options.maxRetries, 2),
     maxRetryAfter: checkDuration('maxRetryAfter', options.maxRetryAfter, 60_000, 0),
+    maxResponseBytes: checkNumber(
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      1_048_576,
+      1,
+      1024 * 1024 * 1024,
+    ),
     log: createLog(checkLogger(options.logger), checkLogLevel(options.logLevel), redact),
     redact,
     fetch: options.fetch,

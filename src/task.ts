@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { TaskEvents } from './events.js';
+import { displayUrl } from './internal/log.js';
 import type { CoverResult, Tracker, WaitOptions } from './tracker.js';
 
 /** What a task object is made from. */
@@ -30,8 +31,7 @@ export class CoverTask extends EventEmitter<TaskEvents> {
   (code 400 or 409): no new task was created and no credits were spent.
   */
   readonly existing: boolean;
-  /** The callBackUrl sent with the task, or `null` when none was set (results come by polling). */
-  readonly callbackUrl: string | null;
+  readonly #callbackUrl: string | null;
   readonly #tracker: Tracker;
   readonly #parentTaskId: string | null;
 
@@ -40,9 +40,16 @@ export class CoverTask extends EventEmitter<TaskEvents> {
     super();
     this.taskId = init.taskId;
     this.existing = init.existing;
-    this.callbackUrl = init.callbackUrl;
+    // Private, behind a getter: util.inspect and console.log show own fields, and the
+    // URL may carry the callback token.
+    this.#callbackUrl = init.callbackUrl;
     this.#parentTaskId = init.parentTaskId;
     this.#tracker = tracker;
+  }
+
+  /** The callBackUrl sent with the task, or `null` when none was set (results come by polling). */
+  get callbackUrl(): string | null {
+    return this.#callbackUrl;
   }
 
   /** The music task id the cover was requested for; `null` while unknown (a resumed task before its first poll). */
@@ -74,7 +81,12 @@ export class CoverTask extends EventEmitter<TaskEvents> {
       parentTaskId,
       existing,
       status,
-      callbackUrl: callbackUrl?.split('?')[0] ?? null,
+      callbackUrl: callbackUrl === null ? null : displayUrl(callbackUrl),
     };
+  }
+
+  /** What `console.log(task)` and `util.inspect(task)` show: the summary, token redacted. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `CoverTask ${JSON.stringify(this.toJSON())}`;
   }
 }

@@ -7,6 +7,7 @@ import type { KyInstance } from 'ky';
 import type pRetryFunction from 'p-retry';
 import type * as z from 'zod/mini';
 import {
+  ApiError,
   apiErrorFor,
   ConnectionError,
   NotFoundError,
@@ -47,7 +48,81 @@ export interface Http {
 }
 
 /** Marks the abort of our own per-attempt timer, to tell it from the caller's abort. */
-class AttemptTimeout extends Error {}
+const timedOut = new Error('suno-cover: the attempt timed out');
+
+const noop = () => {};
+
+/**
+The API never redirects. Following one would send the request (and a generate body with a
+tokened callback URL) to another origin, and fetch forwards custom headers there.
+*/
+function refuseRedirect(response: Response, endpoint: string): void {
+  const { status } = response;
+  if (response.type !== 'opaqueredirect' && (status < 300 || status >= 400)) return;
+  void response.body?.cancel().catch(noop);
+  const location = response.headers.get('location');
+  let where = '';
+  try {
+    // Origin and path only: a query may carry a token.
+    if (location) {
+      const url = new URL(location, response.url || undefined);
+      where = ` to ${url.origin}${url.pathname}`;
+    }
+  } catch {
+    // An unreadable Location is still a redirect, refused all the same.
+  }
+  throw new ApiError({
+    status,
+    code: status,
+    msg: `the host answered with a redirect${where}, which the SDK refuses: the API never redirects, so check \`baseUrl\``,
+    endpoint,
+    body: null,
+  });
+}
+
+/**
+Reads a body as text, at most `maxBytes` (checked on the declared length first, then while
+streaming, so an endless body stops at the cap), and no later than `stop` rejects.
+*/
+async function readText(
+  response: Response,
+  maxBytes: number,
+  stop: Promise<never>,
+  endpoint: string,
+): Promise<string> {
+  const tooLarge = () =>
+    new ResponseValidationError(endpoint, undefined, [
+      { path: [], message: `the body is larger than ${maxBytes} bytes (\`maxResponseBytes\`)` },
+    ]);
+  const body = response.body;
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    void body?.cancel().catch(noop);
+    throw tooLarge();
+  }
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), stop]);
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(next.value);
+    }
+  } catch (error) {
+    void reader.cancel().catch(noop);
+    throw error;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
 
 let libraries: Promise<[typeof import('ky'), typeof import('p-retry')]> | undefined;
 
@@ -85,38 +160,62 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
   ): Promise<z.output<Schema>> {
     // Before the timeout starts: waiting for a slot is not the host being slow.
     await spec.limiter?.take(signal);
-    const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new AttemptTimeout()), timeout);
-    const combined = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
+    signal?.throwIfAborted();
+    // One controller per attempt, combined with the caller's signal by hand: edge runtimes
+    // lack AbortSignal.any, and Node may collect its dependent signals once only the
+    // Response is referenced, after which an abort no longer reaches the body. The abort
+    // frees the socket; the race against `stop` is what bounds the time, headers and body.
+    const controller = new AbortController();
+    let stopWith: (reason: unknown) => void = noop;
+    const stop = new Promise<never>((_, reject) => {
+      stopWith = reject;
+    });
+    // Handled by the races below; this only keeps a late rejection from being "unhandled".
+    stop.catch(noop);
+    const onAbort = () => {
+      stopWith(signal?.reason);
+      controller.abort(signal?.reason);
+    };
+    const handle = setTimeout(() => {
+      stopWith(timedOut);
+      controller.abort(timedOut);
+    }, timeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
     const started = Date.now();
-    let status: number;
+    let response: Response;
     let text: string;
-    let headers: Headers;
-    let statusText: string;
     try {
-      const response = await api(spec.path, {
-        method: spec.method,
-        signal: combined,
-        ...(spec.searchParams ? { searchParams: spec.searchParams } : {}),
-        ...(spec.json === undefined ? {} : { json: spec.json }),
-      });
-      ({ status, headers, statusText } = response);
-      text = await response.text();
+      response = await Promise.race([
+        api(spec.path, {
+          method: spec.method,
+          signal: controller.signal,
+          ...(spec.searchParams ? { searchParams: spec.searchParams } : {}),
+          ...(spec.json === undefined ? {} : { json: spec.json }),
+        }),
+        stop,
+      ]);
+      refuseRedirect(response, endpoint);
+      text = await readText(response, options.maxResponseBytes, stop, endpoint);
     } catch (error) {
+      controller.abort(timedOut);
       if (signal?.aborted) throw signal.reason;
-      const failure = timer.signal.aborted
-        ? new RequestTimeoutError(endpoint, timeout, host)
-        : // The cause is fetch's own error (refused, reset, DNS); it never holds the request headers.
-          new ConnectionError(
-            endpoint,
-            `could not reach ${host}: ${options.redact(describeNetworkError(error))}`,
-            { cause: error },
-          );
+      if (error instanceof SunoCoverError) throw error;
+      const failure =
+        error === timedOut
+          ? new RequestTimeoutError(endpoint, timeout, host)
+          : // The cause is fetch's own error (refused, reset, DNS); it never holds the request headers.
+            new ConnectionError(
+              endpoint,
+              `could not reach ${host}: ${options.redact(describeNetworkError(error))}`,
+              { cause: error },
+            );
       log.debug(`${endpoint} failed after ${Date.now() - started} ms: ${failure.message}`);
       throw failure;
     } finally {
       clearTimeout(handle);
+      signal?.removeEventListener('abort', onAbort);
     }
+    const { status, headers, statusText } = response;
     if (log.debugEnabled) {
       const requestId = headers.get('x-request-id') ?? headers.get('request-id');
       log.debug(
@@ -185,6 +284,8 @@ function createKy(ky: typeof import('ky').default, options: NormalizedOptions): 
     prefixUrl: options.baseUrl,
     retry: 0,
     throwHttpErrors: false,
+    // Redirects are refused (see `refuseRedirect`), never followed.
+    redirect: 'manual',
     // The SDK times the whole attempt, body included, itself (see `attempt`).
     timeout: false,
     headers: {

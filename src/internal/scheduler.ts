@@ -22,6 +22,9 @@ export interface SchedulerOptions {
   run: (taskId: string) => Promise<void>;
 }
 
+/** The longest delay a timer can hold, in ms. */
+const maxTimer = 2_147_483_647;
+
 interface Entry {
   taskId: string;
   due: number;
@@ -153,7 +156,11 @@ export class Scheduler {
     if (this.#closed || at >= this.#timerAt) return;
     this.#clearTimer();
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, at - Date.now())) as Timer;
+    // A timer past 2^31-1 ms fires at once (and warns): wait in steps no longer than that.
+    this.#timer = setTimeout(
+      () => this.#tick(),
+      Math.min(maxTimer, Math.max(0, at - Date.now())),
+    ) as Timer;
     this.#applyRef();
   }
 

@@ -40,6 +40,12 @@ export interface SimulatorFault {
   hang?: boolean | undefined;
   /** Destroy the connection without an answer. */
   reset?: boolean | undefined;
+  /** Extra response headers, e.g. `{ location: '…' }` with a 3xx `status`, or a false `content-length`. */
+  headers?: Record<string, string> | undefined;
+  /** Send the headers at once, then the body one byte every `trickle` ms (a stalling host). */
+  trickle?: number | undefined;
+  /** Send the headers, then an endless body (64 KiB chunks) until the client goes away. */
+  endless?: boolean | undefined;
   /** How many answers this fault applies to. @default 1 */
   times?: number | undefined;
 }
@@ -426,6 +432,36 @@ export async function createCoverSimulator(
     send(res, 200, { code, msg, data });
   }
 
+  /** A body that trickles or never ends; stops when the client or the simulator closes. */
+  function streamFault(
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    fault: SimulatorFault,
+  ): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.flushHeaders();
+    const text = JSON.stringify({ code: 200, msg: 'success', data: 0 });
+    const chunk = new Uint8Array(64 * 1024).fill(32);
+    let sent = 0;
+    const next = () => {
+      if (res.destroyed || closed) return;
+      if (fault.endless) {
+        // Wait for the socket to drain, as a real server would.
+        if (res.write(chunk)) setImmediate(next);
+        else res.once('drain', next);
+        return;
+      }
+      if (sent >= text.length) {
+        res.end();
+        return;
+      }
+      res.write(text[sent++] as string);
+      later(fault.trickle ?? 1000, next);
+    };
+    next();
+  }
+
   function applyFault(res: ServerResponse, fault: SimulatorFault): void {
     if (fault.reset) {
       res.socket?.destroy();
@@ -433,8 +469,14 @@ export async function createCoverSimulator(
     }
     if (fault.hang) return; // closed by the client's timeout or by close()
     const status = fault.status ?? 200;
-    const headers: Record<string, string> =
-      fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+    const headers: Record<string, string> = {
+      ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }),
+      ...fault.headers,
+    };
+    if (fault.trickle !== undefined || fault.endless) {
+      streamFault(res, status, headers, fault);
+      return;
+    }
     if (fault.body !== undefined) {
       send(res, status, fault.body, headers);
       return;
