@@ -193,6 +193,8 @@ export class Tracker {
   readonly #tracked = new Map<string, Tracked>();
   readonly #scheduler: Scheduler;
   readonly #abort = new AbortController();
+  /** Ends tracking of tasks past `trackTimeout`, whether or not they are polled. */
+  #sweepTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   constructor(client: Emitter, get: GetDetails, options: TrackerOptions) {
@@ -247,6 +249,7 @@ export class Tracker {
     });
     if (this.#options.pollingMode === 'always')
       this.#scheduler.schedule(taskId, pollNow ? 0 : undefined);
+    this.#armSweep(Date.now() + this.#options.trackTimeout);
   }
 
   /** The last status known for a task. */
@@ -396,6 +399,7 @@ export class Tracker {
     if (this.#closed) return;
     this.#closed = true;
     this.#scheduler.close();
+    this.#clearSweep();
     this.#abort.abort(new ClientClosedError());
     const tracked = [...this.#tracked.values()];
     this.#tracked.clear();
@@ -427,6 +431,45 @@ export class Tracker {
   #untrack(taskId: string): void {
     this.#tracked.delete(taskId);
     this.#scheduler.cancel(taskId);
+    if (this.#tracked.size === 0) this.#clearSweep();
+  }
+
+  /**
+  Arms the sweep for `at` unless it is armed already. It runs apart from polling, so that
+  `trackTimeout` holds with `pollingMode: 'callback-only'` and while polls are paused.
+  */
+  #armSweep(at: number): void {
+    if (this.#sweepTimer !== undefined || this.#closed) return;
+    const delay = Math.min(maxTimer, Math.max(0, at - Date.now()));
+    const timer = setTimeout(() => {
+      this.#sweepTimer = undefined;
+      this.#sweep();
+    }, delay) as ReturnType<typeof setTimeout> & { unref?: () => unknown };
+    // Never what keeps a process alive: a pending wait() does that.
+    timer.unref?.();
+    this.#sweepTimer = timer;
+  }
+
+  #clearSweep(): void {
+    clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = undefined;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    const { trackTimeout } = this.#options;
+    // The Map keeps insertion order, which is `since` order: stop at the first live task.
+    for (const tracked of this.#tracked.values()) {
+      if (now - tracked.since <= trackTimeout) {
+        this.#armSweep(tracked.since + trackTimeout);
+        return;
+      }
+      // A task someone waits for is ended by that wait's own timeout.
+      if (tracked.waiters.size > 0) continue;
+      this.#timedOut(tracked, now - tracked.since);
+      this.#untrack(tracked.taskId);
+    }
+    if (this.#tracked.size > 0) this.#armSweep(now + trackTimeout);
   }
 
   async #poll(taskId: string): Promise<void> {
@@ -519,6 +562,9 @@ export class Tracker {
     this.#scheduler.schedule(tracked.taskId);
   }
 }
+
+/** The longest delay a timer can hold, in ms. */
+const maxTimer = 2_147_483_647;
 
 function settledResult(taskId: string, stored: StoredOutcome): Promise<CoverResult> {
   const { outcome, source } = stored;

@@ -117,6 +117,35 @@ describe('Retry-After on a poll', () => {
   });
 });
 
+describe('trackTimeout', () => {
+  it('fires while a 429 has paused polling', async () => {
+    const { sim, suno } = await setup(
+      { pendingMs: 60_000 },
+      { pollInterval: 100, trackTimeout: 300, maxRetryAfter: 60_000 },
+    );
+    sim.fail('record-info', { code: 429, retryAfter: 3_600, times: 100 });
+    const timeouts: string[] = [];
+    suno.on('timeout', (event) => timeouts.push(event.taskId));
+    const task = await suno.covers.generate({ taskId: 'music-1' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(timeouts).toEqual([task.taskId]);
+    expect(suno.stats.tracked).toBe(0);
+    // One poll met the 429; none ran while paused.
+    expect(requestsTo(sim, recordInfoPath)).toHaveLength(1);
+    suno.close();
+  });
+
+  it('fires with pollingMode callback-only, where nothing polls', async () => {
+    const { suno } = await setup({}, { pollingMode: 'callback-only', trackTimeout: 200 });
+    const timeouts: string[] = [];
+    suno.on('timeout', (event) => timeouts.push(event.taskId));
+    const task = await suno.covers.generate({ taskId: 'music-1' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(timeouts).toEqual([task.taskId]);
+    expect(suno.stats.tracked).toBe(0);
+  });
+});
+
 describe('secrets in what a host sends back', () => {
   it('redacts the key from an error whose msg echoes the Authorization header', async () => {
     const apiKey = 'sk-echoed-0123456789';
