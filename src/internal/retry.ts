@@ -20,7 +20,7 @@ export const maxBackoff = 8_000;
 
 const retryableBodyCodes = new Set([408, 429, 430, 455, 500, 503]);
 
-function isRetryableHttpStatus(status: number): boolean {
+export function isRetryableHttpStatus(status: number): boolean {
   return (
     status === 408 ||
     status === 429 ||
