@@ -72,7 +72,7 @@ export async function listen(context: Context): Promise<never> {
       out.jsonLine(entry);
       return;
     }
-    const time = entry.at.slice(11, 19);
+    const time = new Date(entry.at).toTimeString().slice(0, 8);
     const head = `${out.dim(time)}  ${entry.method} ${entry.path}  ${
       entry.accepted ? out.green(String(entry.status)) : out.red(String(entry.status))
     }`;
@@ -87,7 +87,9 @@ export async function listen(context: Context): Promise<never> {
       entry.signature ? verdict[entry.signature] : undefined,
     ].filter(Boolean);
     out.result(`${head} ${parts.join(' · ')}`);
-    if (!entry.accepted && entry.message) out.result(`          ${entry.message}`);
+    if (!entry.accepted && entry.message) {
+      out.result(`          ${entry.taskId ? `task ${entry.taskId}: ` : ''}${entry.message}`);
+    }
     if (entry.taskId !== undefined && entry.outcome !== undefined) {
       const what =
         entry.outcome === 'succeeded'

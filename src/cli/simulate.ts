@@ -60,7 +60,7 @@ export async function simulate(context: Context): Promise<never> {
       if (!request) continue;
       const query = new URLSearchParams(request.query).toString();
       out.info(
-        `${out.dim(new Date(request.at).toISOString().slice(11, 19))}  ${request.method} ${request.path}${
+        `${out.dim(new Date(request.at).toTimeString().slice(0, 8))}  ${request.method} ${request.path}${
           query ? `?${query}` : ''
         }${request.authorized || request.path.startsWith('/images/') ? '' : out.yellow('  (wrong API key)')}`,
       );
@@ -70,7 +70,7 @@ export async function simulate(context: Context): Promise<never> {
       if (!attempt || (attempt.status === undefined && attempt.error === undefined)) break;
       callbacks++;
       out.info(
-        `${out.dim(new Date(attempt.at).toISOString().slice(11, 19))}  callback → ${attempt.url} (attempt ${attempt.attempt}): ${
+        `${out.dim(new Date(attempt.at).toTimeString().slice(0, 8))}  callback → ${attempt.url} (attempt ${attempt.attempt}): ${
           attempt.status ?? attempt.error
         }`,
       );
