@@ -131,6 +131,20 @@ const oneLine = (stderr: string) => {
   expect(stderr).not.toMatch(/\n\s+at /);
 };
 
+async function listening(args: string[], env: Record<string, string> = {}) {
+  const running = start(['listen', '--port', '0', '--path', '/hook', ...args], { env });
+  const [, url] = await running.waitFor('stderr', /listening for callbacks on (\S+)/);
+  return { running, url: url as string };
+}
+const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+const success = (taskId: string) =>
+  JSON.stringify({ code: 200, msg: 'success', data: { taskId, images: ['https://x/1.png'] } });
+
 describe('the suno-cover command: help and usage', () => {
   it('prints the version of the package with --version', async () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -424,20 +438,6 @@ describe('Ctrl-C', () => {
 });
 
 describe('suno-cover listen', () => {
-  async function listening(args: string[], env: Record<string, string> = {}) {
-    const running = start(['listen', '--port', '0', '--path', '/hook', ...args], { env });
-    const [, url] = await running.waitFor('stderr', /listening for callbacks on (\S+)/);
-    return { running, url: url as string };
-  }
-  const post = (url: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-    });
-  const success = (taskId: string) =>
-    JSON.stringify({ code: 200, msg: 'success', data: { taskId, images: ['https://x/1.png'] } });
-
   it('prints signed, forged and malformed callbacks as JSON lines and answers as the SDK does', async () => {
     const { running, url } = await listening(['--secret', 'hook-secret', '--json']);
     const signed = await post(
@@ -524,6 +524,24 @@ describe('suno-cover listen', () => {
     await running.exited;
   });
 
+  it('refuses a callback without the --token of its URL', async () => {
+    const { running, url } = await listening(['--token', 'tok-123', '--json']);
+    expect((await post(url, success('task-e'))).status).toBe(401);
+    expect((await post(`${url}?token=tok-123`, success('task-e'))).status).toBe(200);
+    await running.waitFor('stdout', /(.*\n){2}/);
+    const lines = running.out.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toMatchObject([
+      { status: 401, error: 'invalid_token', taskId: 'task-e' },
+      { status: 200, accepted: true, taskId: 'task-e' },
+    ]);
+    expect(running.out.stdout).not.toContain('tok-123');
+    running.child.kill('SIGINT');
+    await running.exited;
+  });
+
   it('exits 2 when the port is taken', async () => {
     const { running, url } = await listening([]);
     const port = new URL(url).port;
@@ -557,6 +575,46 @@ describe('suno-cover simulate', () => {
     await running.waitFor('stderr', /GET \/api\/v1\/suno\/cover\/record-info/);
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(130);
+  });
+
+  it('signs the callbacks with --secret: generate --callback-url reaches listen, verified', async () => {
+    const simulating = start([
+      'simulate',
+      '--port',
+      '0',
+      '--secret',
+      'loop-key',
+      '--json',
+      '--pending',
+      '50ms',
+      '--generating',
+      '50ms',
+    ]);
+    await simulating.waitFor('stdout', /}\n/);
+    const { url, apiKey } = JSON.parse(simulating.out.stdout);
+    const { running, url: hook } = await listening(['--secret', 'loop-key']);
+    const generated = await run(
+      [
+        'generate',
+        'music-loop',
+        '--wait',
+        '--callback-url',
+        hook,
+        '--poll-interval',
+        '5s',
+        '--json',
+      ],
+      { env: { SUNO_BASE_URL: url, SUNO_API_KEY: apiKey }, cwd: tempDir() },
+    );
+    expect(generated.code).toBe(0);
+    const { taskId, files } = JSON.parse(generated.stdout);
+    expect(files).toHaveLength(2);
+    await running.waitFor('stdout', /succeeded, 2 image/);
+    expect(running.out.stdout).toMatch(/200 accepted · signature verified/);
+    expect(running.out.stdout).toContain(`task ${taskId} succeeded`);
+    await simulating.waitFor('stderr', /callback → .* \(attempt 1\): 200/);
+    for (const child of [running, simulating]) child.child.kill('SIGINT');
+    expect(await Promise.all([running.exited, simulating.exited])).toEqual([130, 130]);
   });
 
   it('prints SUNO_BASE_URL and SUNO_API_KEY lines, and never a key from the environment', async () => {

@@ -287,6 +287,19 @@ describe('downloadCovers', () => {
     expect(sim.task(task.taskId)?.images).toHaveLength(2);
   });
 
+  it('hands a failed download of the one-liner to error listeners as a ListenerError', async () => {
+    const { sim, suno } = await setup({ pendingMs: 5, generatingMs: 5 }, { pollInterval: 100 });
+    sim.fail('image', { status: 404, times: 2 });
+    const failed = new Promise<unknown>((resolve) => suno.on('error', (e) => resolve(e.error)));
+    suno.on('succeeded', (e) => downloadCovers(e, { dir: tempDir() }));
+    await suno.covers.generate({ taskId: 'music-10' });
+    const error = (await failed) as Error;
+    suno.close();
+    expect(error).toMatchObject({ name: 'ListenerError', event: 'succeeded' });
+    expect(error.cause).toBeInstanceOf(DownloadError);
+    expect(error.cause).toMatchObject({ status: 404 });
+  });
+
   it('throws InvalidArgumentError without a dir or a result it can read', async () => {
     const dir = tempDir();
     expect(

@@ -31,6 +31,7 @@ export class Output {
   readonly #color: boolean;
   #status: string | undefined;
   #since = Date.now();
+  #timed = false;
   #frame = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
 
@@ -61,10 +62,12 @@ export class Output {
     if (text === this.#status) return;
     // A new status line counts from now unless told otherwise; an update keeps its start.
     this.#since = since ?? (this.#status === undefined ? Date.now() : this.#since);
+    // Off a terminal the time is only worth printing for a wait (it was given a start).
+    this.#timed = since !== undefined;
     this.#status = text;
     if (!this.live) {
-      const elapsed = formatElapsed(Date.now() - this.#since);
-      if (!this.json) this.#streams.stderr.write(`${text} · ${elapsed}\n`);
+      const elapsed = this.#timed ? ` · ${formatElapsed(Date.now() - this.#since)}` : '';
+      if (!this.json) this.#streams.stderr.write(`${text}${elapsed}\n`);
       return;
     }
     if (this.#timer === undefined) {

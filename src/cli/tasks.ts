@@ -151,8 +151,8 @@ export async function status(context: Context): Promise<number> {
       ['task', details.taskId],
       ['music task', details.parentTaskId],
       ['status', details.status],
-      ['created', details.createTime === null ? null : String(details.createTime)],
-      ['completed', details.completeTime === null ? null : String(details.completeTime)],
+      ['created', details.createTime?.toISOString() ?? null],
+      ['completed', details.completeTime?.toISOString() ?? null],
     ];
     if (details.status === 'failed' || details.errorMessage) {
       rows.push(['error', `${details.errorCode ?? ''} ${details.errorMessage ?? ''}`.trim()]);
