@@ -313,10 +313,9 @@ async function attempt(settings: Settings, attempts: number): Promise<unknown> {
           if (stopped) return;
           if (next.done) {
             // An empty body is never an image.
-            if (received < (expected ?? 1)) {
-              stop(
-                fail('truncated', `the body ended after ${received} of ${expected} bytes`, status),
-              );
+            if (received === 0 || (expected !== undefined && received < expected)) {
+              const what = expected ? `after ${received} of ${expected} bytes` : 'empty';
+              stop(fail('truncated', `the body ended ${what}`, status));
               return;
             }
             release();
@@ -352,7 +351,12 @@ async function attempt(settings: Settings, attempts: number): Promise<unknown> {
       }
     }
   } catch (error) {
-    stop(error);
+    // Reading the first bytes can break off too: a body cut short, like any other.
+    stop(
+      error instanceof DownloadError
+        ? error
+        : fail('truncated', `the connection broke: ${describeError(error)}`, status, error),
+    );
     throw failure;
   }
 }

@@ -104,6 +104,14 @@ describe('fetchCover', () => {
     expect(Buffer.from(await response.arrayBuffer())).toEqual(png(taskId, 1));
   });
 
+  it('retries a body that breaks off within the first bytes it reads to tell the type', async () => {
+    const { sim, taskId, images } = await finishedTask();
+    sim.failImage({ contentType: 'application/octet-stream', truncate: 5 });
+    const response = await fetchCover(images[0] as string);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(png(taskId, 1));
+    expect(imageRequests(sim)).toBe(2);
+  });
+
   it('gives up on a server that never answers after timeout, once per attempt', async () => {
     const { sim, images } = await finishedTask();
     sim.fail('image', { hang: true, times: 2 });
