@@ -24,4 +24,16 @@ export default defineConfig([
   // CJS splitting is experimental in tsup: one file, where the lazily imported ky and
   // p-retry become lazily initialised modules inside it.
   { ...shared, format: 'cjs', splitting: false, dts: true },
+  // The command line: one ESM file of its own that imports the package by name, so the
+  // library entries above are built exactly as without it (test/package.test.ts checks).
+  {
+    entry: { 'cli/index': 'src/cli/index.ts' },
+    format: 'esm',
+    external: ['suno-cover', 'suno-cover/node', 'suno-cover/testing'],
+    banner: { js: '#!/usr/bin/env node' },
+    target: 'node20',
+    platform: 'node',
+    sourcemap: true,
+    dts: false,
+  },
 ]);

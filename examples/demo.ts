@@ -6,14 +6,14 @@ It starts the built-in API simulator and a callback receiver on 127.0.0.1, submi
 tasks for four music tracks and shows the SDK's unified task events as they happen: one
 task finished by its callback, one whose callback is lost and is found by polling, one
 that fails with code 531 (credits refunded), and a repeated submission that the host
-answers with the existing task. Then it downloads the images into ./covers/.
+answers with the existing task. Then it saves the images into ./covers/ with
+`downloadCovers`, whose first attempt at one image fails on purpose and is retried.
 */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
-import { type CoverResult, SunoCover, type TaskFailedError } from 'suno-cover';
-import { toNodeHandler } from 'suno-cover/node';
+import { SunoCover, type TaskFailedError } from 'suno-cover';
+import { downloadCovers, toNodeHandler } from 'suno-cover/node';
 import { createCoverSimulator } from 'suno-cover/testing';
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -106,9 +106,11 @@ try {
   const outcomes = await Promise.allSettled(tasks.map((task) => task.wait({ timeout: 30_000 })));
 
   const out = join(process.cwd(), 'covers');
-  await mkdir(out, { recursive: true });
+  // The image host drops the first download: downloadCovers retries it.
+  sim.fail('image', { reset: true });
   console.log(`\n${bold('Results')}`);
   const done = new Set<string>();
+  let saved = 0;
   for (const [i, outcome] of outcomes.entries()) {
     const task = tasks[i];
     if (!task || done.has(task.taskId)) continue;
@@ -119,11 +121,18 @@ try {
       console.log(`  ${red('✗')} ${name.padEnd(9)} ${error.message}`);
       continue;
     }
-    const files = await download(outcome.value, name, out);
+    const files = await downloadCovers(outcome.value, { dir: out });
+    saved += files.length;
     console.log(
-      `  ${green('✓')} ${name.padEnd(9)} ${files.join('  ')} ${dim(`(via ${outcome.value.source})`)}`,
+      `  ${green('✓')} ${name.padEnd(9)} ${files.map((file) => relative(process.cwd(), file)).join('  ')} ${dim(`(via ${outcome.value.source})`)}`,
     );
   }
+  const downloads = sim.requests.filter((request) => request.path.startsWith('/images/')).length;
+  console.log(
+    dim(
+      `\n${saved} images saved with ${downloads} image requests: the dropped download was retried`,
+    ),
+  );
   const creditsAfter = await suno.credits();
   console.log(
     dim(
@@ -139,15 +148,3 @@ try {
   await new Promise((resolve) => receiver.close(resolve));
 }
 process.exitCode = exitCode;
-
-async function download(result: CoverResult, name: string, dir: string): Promise<string[]> {
-  return Promise.all(
-    result.images.map(async (url, i) => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`downloading ${url} failed: HTTP ${response.status}`);
-      const file = join(dir, `${name}-${i + 1}.png`);
-      await writeFile(file, new Uint8Array(await response.arrayBuffer()));
-      return relative(process.cwd(), file);
-    }),
-  );
-}

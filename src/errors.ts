@@ -289,3 +289,58 @@ export class ClientClosedError extends SunoCoverError {
     super('The SunoCover client was closed (suno.close()); create a new one to track tasks');
   }
 }
+
+/** Why a download failed, one value each. */
+export type DownloadFailureReason =
+  /** No answer, or the connection broke before the headers. */
+  | 'connection'
+  /** The attempt did not finish (headers and body) within `timeout`. */
+  | 'timeout'
+  /** The host answered with an HTTP error; see `status`. */
+  | 'status'
+  /** The answer was not an image (an HTML error page, JSON). */
+  | 'not_image'
+  /** The body ended early: fewer bytes than its Content-Length, or the connection broke. */
+  | 'truncated'
+  /** The image is larger than `maxBytes`. */
+  | 'too_large'
+  /** Saving the image failed (a full disk, no permission); see `cause`. */
+  | 'write';
+
+/**
+An image could not be downloaded (`fetchCover`, `downloadCovers`), after `attempts` tries
+when the failure was worth retrying. No partial file is left behind.
+*/
+export class DownloadError extends SunoCoverError {
+  override name = 'DownloadError';
+  /** The image URL, in full (the message leaves out its query, which may hold a signature). */
+  readonly url: string;
+  /** The HTTP status of the last answer, when there was one. */
+  readonly status: number | undefined;
+  /** How many attempts were made. */
+  readonly attempts: number;
+  /** What went wrong. */
+  readonly reason: DownloadFailureReason;
+  constructor(
+    details: {
+      url: string;
+      reason: DownloadFailureReason;
+      message: string;
+      attempts: number;
+      status?: number | undefined;
+    },
+    options?: ErrorOptions,
+  ) {
+    const { url, reason, attempts, status } = details;
+    super(
+      `Downloading ${url.split(/[?#]/)[0]} failed${
+        attempts > 1 ? ` after ${attempts} attempts` : ''
+      }: ${details.message}`,
+      options,
+    );
+    this.url = url;
+    this.reason = reason;
+    this.attempts = attempts;
+    this.status = status;
+  }
+}

@@ -14,7 +14,13 @@ export {
 } from './codes.js';
 export type { GenerateCoverParams } from './covers.js';
 export { Covers, NO_CALLBACK_URL } from './covers.js';
-export type { ApiErrorDetails, CallbackVerificationReason } from './errors.js';
+export type { FetchCoverOptions, FetchCoverReadOptions } from './download.js';
+export { fetchCover } from './download.js';
+export type {
+  ApiErrorDetails,
+  CallbackVerificationReason,
+  DownloadFailureReason,
+} from './errors.js';
 export {
   ApiError,
   AuthenticationError,
@@ -23,6 +29,7 @@ export {
   CallbackVerificationError,
   ClientClosedError,
   ConnectionError,
+  DownloadError,
   InsufficientCreditsError,
   InvalidArgumentError,
   ListenerError,

@@ -10,6 +10,7 @@ import {
   logLevels,
   type Redact,
 } from './internal/log.js';
+import { maxRetryAfter } from './internal/retry.js';
 
 /**
 Options of `new SunoCover(options)`. Every option is optional when its environment
@@ -700,7 +701,7 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     },
     timeout: checkDuration('timeout', options.timeout, 60_000),
     maxRetries: checkRetries(options.maxRetries, 2),
-    maxRetryAfter: checkDuration('maxRetryAfter', options.maxRetryAfter, 60_000, 0),
+    maxRetryAfter: checkDuration('maxRetryAfter', options.maxRetryAfter, maxRetryAfter, 0),
     maxResponseBytes: checkNumber(
       'maxResponseBytes',
       options.maxResponseBytes,

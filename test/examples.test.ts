@@ -3,7 +3,10 @@ The examples run as users would run them, pointed at the simulator through the s
 environment variables a real deployment uses.
 */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { setup } from './helpers.js';
@@ -38,4 +41,29 @@ it('resumes a task by id with resume-task', async () => {
   });
   expect(printed).toMatchObject({ taskId: task.taskId, parentTaskId: 'music-7' });
   expect(printed.images).toEqual(sim.task(task.taskId)?.images);
+});
+
+it('runs the demo offline and saves its images through downloadCovers, retrying a dropped download', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'suno-cover-demo-'));
+  try {
+    // tsx by path: the run is outside the repo, where `--import tsx` would not resolve.
+    const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', tsx, join(root, 'examples/demo.ts')],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 30_000,
+      },
+    );
+    const files = readdirSync(join(cwd, 'covers'));
+    expect(files).toHaveLength(4);
+    expect(files.every((name) => /^[0-9a-f]+-[12]\.png$/.test(name))).toBe(true);
+    expect(stdout).toContain(
+      '4 images saved with 5 image requests: the dropped download was retried',
+    );
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 });

@@ -4,10 +4,12 @@ Packs the package as npm would publish it, checks it with publint and
 both `import` and `require` on this Node.
 */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -118,5 +120,58 @@ describe('the published package', () => {
     );
     const output = run('node', ['--input-type=commonjs', '-e', `(async () => {${code}\n})()`], app);
     expect(JSON.parse(output)).toEqual(expected);
+  });
+
+  it('ships the command line as a bin that no library entry loads', async () => {
+    const manifest = JSON.parse(
+      readFileSync(join(app, 'node_modules', 'suno-cover', 'package.json'), 'utf8'),
+    );
+    expect(manifest.bin).toEqual({ 'suno-cover': 'dist/cli/index.js' });
+    expect(Object.keys(manifest.exports).filter((path) => path.includes('cli'))).toEqual([]);
+    for (const [entry, platform] of [
+      ['suno-cover', 'browser'],
+      ['suno-cover/node', 'node'],
+      ['suno-cover/testing', 'node'],
+    ] as const) {
+      const result = await build({
+        stdin: { contents: `export * from '${entry}';`, resolveDir: app },
+        bundle: true,
+        write: false,
+        metafile: true,
+        platform,
+        format: 'esm',
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(inputs.some((path) => path.includes('node_modules/suno-cover/dist/'))).toBe(true);
+      expect(inputs.filter((path) => path.includes('/dist/cli/'))).toEqual([]);
+    }
+    const loaded = run(
+      'node',
+      [
+        '-e',
+        "require('suno-cover'); require('suno-cover/node'); require('suno-cover/testing'); console.log(JSON.stringify(Object.keys(require.cache)))",
+      ],
+      app,
+    );
+    const files = JSON.parse(loaded) as string[];
+    expect(files.some((file) => file.includes('suno-cover/dist/index.cjs'))).toBe(true);
+    expect(files.filter((file) => file.includes('/dist/cli/'))).toEqual([]);
+  });
+
+  it('keeps the published main entry at or under 32 KB minified and gzipped', async () => {
+    const result = await build({
+      stdin: { contents: "export * from 'suno-cover';", resolveDir: app },
+      bundle: true,
+      minify: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const size = gzipSync(result.outputFiles[0]?.contents ?? new Uint8Array(), { level: 9 }).length;
+    console.log(`published main entry: ${(size / 1024).toFixed(1)} KB min+gzip`);
+    expect(size).toBeGreaterThan(10 * 1024);
+    expect(size).toBeLessThanOrEqual(32 * 1024);
   });
 });

@@ -131,7 +131,7 @@ ky and p-retry load with the first request, not with the SDK: ky builds a Reques
 loads, which starts Node's fetch machinery (~20 ms), and an app that only receives
 callbacks never needs either.
 */
-function loadLibraries() {
+export function loadLibraries() {
   libraries ??= Promise.all([import('ky'), import('p-retry')]);
   return libraries;
 }

@@ -13,6 +13,8 @@ and asks this module two questions: may this failure be retried, and after how l
 */
 import { ApiError, ConnectionError, type SunoCoverError } from '../errors.js';
 
+/** The longest `Retry-After` waited out by default (the client's `maxRetryAfter`; downloads use it as is), in ms. */
+export const maxRetryAfter = 60_000;
 /** The first backoff delay without `Retry-After`, in ms. */
 export const baseBackoff = 500;
 /** The longest backoff delay without `Retry-After`, in ms. */
@@ -20,7 +22,7 @@ export const maxBackoff = 8_000;
 
 const retryableBodyCodes = new Set([408, 429, 430, 455, 500, 503]);
 
-function isRetryableHttpStatus(status: number): boolean {
+export function isRetryableHttpStatus(status: number): boolean {
   return (
     status === 408 ||
     status === 429 ||

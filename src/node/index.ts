@@ -1,9 +1,13 @@
 /**
 `suno-cover/node`: the callback receiver for node:http and the frameworks built on it
-(Express, Fastify's raw handlers, Koa via `ctx.req`/`ctx.res`). Node only.
+(Express, Fastify's raw handlers, Koa via `ctx.req`/`ctx.res`), and `downloadCovers`,
+which saves a task's images to disk. Node only.
 */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SunoCover } from 'suno-cover';
+
+export type { CoverImages, DownloadCoversOptions } from './download.js';
+export { downloadCovers } from './download.js';
 
 /** A request as node:http gives it, plus the `body` a body parser may have set. */
 export type NodeRequest = IncomingMessage & { body?: unknown };

@@ -1,5 +1,6 @@
 export type { ApiFaultKind, CallbackFaultKind, ChaosOptions } from './chaos.js';
 export { apiFaultKinds, callbackFaultKinds } from './chaos.js';
+export type { ImageFault } from './images.js';
 export { coverPng } from './png.js';
 export type {
   CallbackAttempt,

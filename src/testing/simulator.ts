@@ -16,6 +16,7 @@ import {
   callbackFault,
   drift,
 } from './chaos.js';
+import { type ImageFault, serveImage } from './images.js';
 import { coverPng } from './png.js';
 
 /** The endpoints the simulator serves, by the names its knobs use. */
@@ -183,6 +184,8 @@ export interface CoverSimulator {
   scenario(musicTaskId: string, scenario: CoverScenario): void;
   /** Injects a fault into the next answer(s) of an endpoint; faults queue up. */
   fail(endpoint: SimulatorEndpoint, fault?: SimulatorFault): void;
+  /** Makes the image server misbehave on its next answer(s) (see `ImageFault`); faults queue up. */
+  failImage(fault: ImageFault): void;
   /** A snapshot of a cover task, by cover task id. */
   task(coverTaskId: string): SimulatedTask | undefined;
   /** Resolves when no task is still running and no callback is still being delivered. */
@@ -408,6 +411,14 @@ export async function createCoverSimulator(
     return fault;
   }
 
+  const imageFaults: ImageFault[] = [];
+  function takeImageFault(): ImageFault | undefined {
+    const fault = imageFaults[0];
+    if (fault && (fault.times ?? 1) <= 1) imageFaults.shift();
+    else if (fault) imageFaults[0] = { ...fault, times: (fault.times ?? 1) - 1 };
+    return fault;
+  }
+
   function send(
     res: ServerResponse,
     status: number,
@@ -603,7 +614,7 @@ export async function createCoverSimulator(
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
         return;
       }
-      res.writeHead(200, { 'content-type': 'image/png' }).end(coverPng(`${task.taskId}/${index}`));
+      serveImage(res, coverPng(`${task.taskId}/${index}`), takeImageFault(), later);
       return;
     }
     if (!endpoint)
@@ -691,6 +702,9 @@ export async function createCoverSimulator(
       const queue = faults.get(endpoint) ?? [];
       queue.push(fault);
       faults.set(endpoint, queue);
+    },
+    failImage(fault) {
+      imageFaults.push(fault);
     },
     task(coverTaskId) {
       const task = tasks.get(coverTaskId);
