@@ -51,6 +51,7 @@ export type {
   TaskEvents,
   TimeoutEvent,
 } from './events.js';
+export { CALLBACK_LIMITS } from './limits.js';
 export type { ClientOptions, RequestOptions } from './options.js';
 export type {
   CallbackAnswer,
