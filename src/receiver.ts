@@ -5,7 +5,7 @@ through (`handle` for Fetch frameworks, `receive` in-process, `process` for adap
 as `suno-cover/node`), and hands what it accepted to the tracker.
 */
 import { decodeCallbackBody, readCallbackTaskId, toCoverCallback } from './callbacks.js';
-import type { Covers } from './covers.js';
+import { isTerminalStatus } from './codes.js';
 import {
   CallbackParseError,
   CallbackVerificationError,
@@ -16,7 +16,7 @@ import { constantTimeEqual } from './internal/compare.js';
 import type { NormalizedOptions } from './options.js';
 import type { CoverCallback } from './schemas.js';
 import { type HeadersLike, headerValue, verifyCallback } from './signature.js';
-import type { Outcome, Tracker } from './tracker.js';
+import { type Outcome, outcomeOfDetails, type Tracker } from './tracker.js';
 
 /** The input of `callbacks.process()`: one HTTP request, as an adapter sees it. */
 export interface CallbackRequest {
@@ -79,6 +79,12 @@ function afterAnswer(dispatch: () => void): void {
 
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
+/**
+How long `confirmCallbacks` may take to ask the API, in ms, before the receiver answers
+503 (the host retries): hosts give up on a receiver after 15 s.
+*/
+const confirmBudget = 5_000;
+
 function reject(status: number, error: string, message: string): CallbackAnswer {
   return { status, body: { error, message }, dispatch: noop };
 }
@@ -118,7 +124,6 @@ function outcomeOfCallback(callback: CoverCallback): Outcome {
 interface ReceiverDeps {
   options: NormalizedOptions;
   tracker: Tracker;
-  covers: Covers;
 }
 
 /** `suno.callbacks`: verify, parse and dispatch the callbacks the host POSTs. */
@@ -263,30 +268,52 @@ export class CallbackReceiver {
   }
 
   /**
-  Re-reads the task from the API and trusts that over the body (hosts that do not sign).
-  The API's view must be final and agree with the body.
+  Checks a callback against the API's record of its task (hosts that do not sign) and
+  returns the callback the API's record makes: code, message, images and refund all come
+  from the API, never from the body. A task already settled is checked against its stored
+  outcome (which came from the API) without a request; otherwise `tracker.confirm` asks,
+  one request per task at a time, under the polls' caps, within `confirmBudget`.
   */
   async #confirm(callback: CoverCallback): Promise<CoverCallback> {
-    let details: Awaited<ReturnType<Covers['get']>>;
-    try {
-      details = await this.#deps.covers.get(callback.taskId, { timeout: 8_000, maxRetries: 1 });
-    } catch (error) {
-      if (error instanceof NotFoundError) {
-        throw new CallbackVerificationError('unconfirmed', 'the API knows no such task', {
-          cause: error,
-        });
+    const { taskId } = callback;
+    let outcome = this.#deps.tracker.store.get(taskId)?.outcome;
+    if (outcome === undefined) {
+      let details: Awaited<ReturnType<Tracker['confirm']>>;
+      try {
+        details = await this.#deps.tracker.confirm(taskId, Date.now() + confirmBudget);
+      } catch (error) {
+        if (error instanceof NotFoundError) {
+          throw new CallbackVerificationError('unconfirmed', 'the API knows no such task', {
+            cause: error,
+          });
+        }
+        throw error;
       }
-      throw error;
+      if (!isTerminalStatus(details.status)) {
+        throw new CallbackVerificationError(
+          'unconfirmed',
+          `the callback says ${callback.status} but the API says ${details.status}`,
+        );
+      }
+      outcome = outcomeOfDetails(details);
     }
-    if (details.status !== callback.status) {
+    if (outcome.status !== callback.status) {
       throw new CallbackVerificationError(
         'unconfirmed',
-        `the callback says ${callback.status} but the API says ${details.status}`,
+        `the callback says ${callback.status} but the API says ${outcome.status}`,
       );
     }
-    return callback.status === 'succeeded' && details.images.length > 0
-      ? { ...callback, images: details.images }
-      : callback;
+    return outcome.status === 'succeeded'
+      ? { status: 'succeeded', taskId, code: 200, msg: outcome.message, images: outcome.images }
+      : {
+          status: 'failed',
+          taskId,
+          code: outcome.code,
+          msg: outcome.message,
+          images: [],
+          refunded: outcome.refunded,
+          retryable: outcome.retryable,
+        };
   }
 
   /** Hands an accepted callback to the tracker, then tells `callback` listeners. */
