@@ -145,9 +145,8 @@ function readImages(images: unknown, fresh: boolean): string[] | undefined {
     const value: unknown = images[i];
     if (typeof value !== 'string')
       throw new CallbackParseError('expected string', `data.images.${i}`);
-    if (value.length > CALLBACK_LIMITS.imageUrlLength)
-      throw tooLong(`data.images.${i}`, 'imageUrlLength');
-    const url = readImageUrl(value);
+    // As sent and as kept: normalizing can shorten a URL (dot segments, tabs) or lengthen it.
+    const url = value.length > CALLBACK_LIMITS.imageUrlLength ? value : readImageUrl(value);
     if (url === undefined)
       throw new CallbackParseError('must be an absolute http: or https: URL', `data.images.${i}`);
     if (url.length > CALLBACK_LIMITS.imageUrlLength)

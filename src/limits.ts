@@ -21,7 +21,7 @@ CALLBACK_LIMITS.imageUrlLength; // 2048
 ```
 */
 export const CALLBACK_LIMITS = {
-  /** Characters of a task id (`data.taskId`, `data.task_id`; record-info `taskId`, `parentTaskId`). */
+  /** Characters of a task id (`data.taskId`, `data.task_id`; record-info `taskId`, `parentTaskId`; generate's `taskId`). */
   taskIdLength: 128,
   /** Characters of a message (`msg`; record-info `errorMessage`). */
   messageLength: 1024,

@@ -146,9 +146,10 @@ export class CallbackReceiver {
   listeners never delay or break the answer (the host waits 15 s at most). A repeat of a
   callback answers 200 and dispatches nothing new.
 
-  Answers: 200 accepted · 400 not a valid callback · 401 signature, token or confirmation
-  failed · 405 not POST · 413 body too large · 415 not JSON · 503 confirmation could not
-  reach the API (the host will retry). Error bodies are `{ error, message }`.
+  Answers: 200 accepted · 400 not a valid callback (or a field past `CALLBACK_LIMITS`, or
+  an image URL that is not http(s)) · 401 signature, token or confirmation failed · 405
+  not POST · 413 body too large · 415 not JSON · 503 `confirmCallbacks` could not ask the
+  API within 5 s (the host will retry). Error bodies are `{ error, message }`.
 
   @example
   ```ts

@@ -354,13 +354,17 @@ export class Tracker {
 
   async #readToConfirm(taskId: string, deadline: number): Promise<CoverDetails> {
     if (this.#closed) throw new ClientClosedError();
+    // Not in time: the slots are taken, or a Retry-After pause outlasts the deadline.
+    const late = (cause?: unknown) =>
+      new SunoCoverError(
+        'the API could not confirm the callback in time: it is busy or rate-limited (the host will retry)',
+        { cause },
+      );
     const release = await this.#scheduler.acquire(deadline);
     const budget = deadline - Date.now();
     if (release === undefined || budget < 1) {
       release?.();
-      throw new SunoCoverError(
-        'the API could not be asked in time to confirm the callback: confirmations share maxPollsPerSecond and maxConcurrentPolls with polling, and the API is busy or rate-limited (the host will retry)',
-      );
+      throw late();
     }
     try {
       return await this.#get(taskId, {
@@ -371,13 +375,7 @@ export class Tracker {
     } catch (error) {
       if (error instanceof RateLimitError)
         this.#scheduler.slowDown(error.retryAfter ?? this.#options.pollInterval);
-      if (error instanceof RequestTimeoutError) {
-        throw new SunoCoverError(
-          `the API did not answer in time (${budget} ms) to confirm the callback (the host will retry)`,
-          { cause: error },
-        );
-      }
-      throw error;
+      throw error instanceof RequestTimeoutError ? late(error) : error;
     } finally {
       release();
     }

@@ -112,11 +112,7 @@ export class Scheduler {
     if (this.#closed || earliest > deadline) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const borrower: Borrower = { deadline, grant: resolve, expiry: undefined };
-      borrower.expiry = setTimeout(() => {
-        const index = this.#borrowers.indexOf(borrower);
-        if (index >= 0) this.#borrowers.splice(index, 1);
-        resolve(undefined);
-      }, deadline - now);
+      borrower.expiry = setTimeout(() => this.#refuse(borrower), deadline - now);
       this.#borrowers.push(borrower);
       this.#arm(now);
     });
@@ -140,11 +136,8 @@ export class Scheduler {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + pause);
     this.#rate = Math.max(this.#options.maxPerSecond / 16, this.#rate / 2);
     // Requests that cannot start before their deadline now are told so now.
-    for (const borrower of this.#borrowers.filter((one) => one.deadline < this.#pausedUntil)) {
-      this.#borrowers.splice(this.#borrowers.indexOf(borrower), 1);
-      clearTimeout(borrower.expiry);
-      borrower.grant(undefined);
-    }
+    for (const borrower of [...this.#borrowers])
+      if (borrower.deadline < this.#pausedUntil) this.#refuse(borrower);
     this.#arm(this.#pausedUntil);
   }
 
@@ -153,10 +146,15 @@ export class Scheduler {
     this.#due.clear();
     this.#heap.length = 0;
     this.#clearTimer();
-    for (const borrower of this.#borrowers.splice(0)) {
-      clearTimeout(borrower.expiry);
-      borrower.grant(undefined);
-    }
+    for (const borrower of [...this.#borrowers]) this.#refuse(borrower);
+  }
+
+  /** Tells a waiting request that it gets no slot. */
+  #refuse(borrower: Borrower): void {
+    const index = this.#borrowers.indexOf(borrower);
+    if (index >= 0) this.#borrowers.splice(index, 1);
+    clearTimeout(borrower.expiry);
+    borrower.grant(undefined);
   }
 
   #tick(): void {
