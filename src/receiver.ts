@@ -264,7 +264,8 @@ export class CallbackReceiver {
       // Synchronous on Node; only the WebCrypto path needs to be awaited.
       if (verified instanceof Promise) await verified;
     }
-    const callback = toCoverCallback(value);
+    // Strings of a body parsed here are fresh; those of an object handed in may be slices.
+    const callback = toCoverCallback(value, value !== request.body);
     return confirmCallbacks ? this.#confirm(callback) : callback;
   }
 
