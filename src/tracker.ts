@@ -355,10 +355,10 @@ export class Tracker {
   async #readToConfirm(taskId: string, deadline: number): Promise<CoverDetails> {
     if (this.#closed) throw new ClientClosedError();
     // Not in time: the slots are taken, or a Retry-After pause outlasts the deadline.
-    const late = (cause?: unknown) =>
+    const late = (cause?: RequestTimeoutError) =>
       new SunoCoverError(
         'the API could not confirm the callback in time: it is busy or rate-limited (the host will retry)',
-        { cause },
+        cause && { cause },
       );
     const release = await this.#scheduler.acquire(deadline);
     const budget = deadline - Date.now();

@@ -178,6 +178,43 @@ it('bounds the API calls and the answer time of a burst of 500 forged callbacks 
   limited.suno.close();
 }, 40_000);
 
+it('keeps polling while a flood of forged callbacks takes the confirmation slots', async () => {
+  const { sim } = await setup({ pendingMs: 5, generatingMs: 5 });
+  sim.scenario('music-1', { callback: 'drop' });
+  const suno = new SunoCover({
+    apiKey: sim.apiKey,
+    baseUrl: sim.url,
+    confirmCallbacks: true,
+    pollInterval: 200,
+  });
+  const url = await nodeReceiver(suno);
+  // 20 senders post forgeries for made-up tasks back to back: a confirmation always waits.
+  let flooding = true;
+  const flood = Array.from({ length: 20 }, async (_, sender) => {
+    for (let i = 0; flooding; i++) {
+      const body = { code: 501, msg: 'x', data: { taskId: `flood-${sender}-${i}` } };
+      await post(url, body).catch(() => undefined);
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const task = await suno.covers.generate({ taskId: 'music-1' });
+  let waited: Awaited<ReturnType<typeof task.wait>>;
+  try {
+    waited = await task.wait({ timeout: 5_000 });
+  } finally {
+    flooding = false;
+    // Closing refuses the confirmations still waiting: the senders stop at once.
+    suno.close();
+    await Promise.all(flood);
+  }
+  expect(waited.source).toBe('poll');
+  // The confirmations went on meanwhile, taking turns with the polls.
+  const confirmations = requestsTo(sim, '/api/v1/suno/cover/record-info').filter((call) =>
+    call.query.taskId?.startsWith('flood-'),
+  );
+  expect(confirmations.length).toBeGreaterThan(2);
+});
+
 it('holds a body parsed by express.json({ limit: "10mb" }) to the same field caps: a 1 MB task id is a 400', async () => {
   const suno = new SunoCover({ apiKey: 'k' });
   const seen = dispatched(suno);
