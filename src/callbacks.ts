@@ -6,6 +6,7 @@ Parsing cover callbacks: from a string, bytes or an already-parsed object to a t
 import { isRefundedCode, isRetryableCode } from './codes.js';
 import { CallbackParseError, InvalidArgumentError } from './errors.js';
 import { checkKeys } from './internal/keys.js';
+import { CALLBACK_LIMITS, readImageUrl } from './limits.js';
 import { describe } from './options.js';
 import type { CoverCallback } from './schemas.js';
 
@@ -98,13 +99,30 @@ function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A missing or empty optional task id field is fine; anything else must be a non-empty string. */
+/**
+A flat copy of a string. A string cut from a larger one (`slice`, `substring`) may keep
+the whole of it alive in V8; an outcome is stored for an hour, and must not keep a body.
+`JSON.parse` already makes fresh strings: only objects handed in parsed need this.
+*/
+function copy(value: string): string {
+  return ` ${value}`.slice(1);
+}
+
+/** A missing optional task id field is fine; anything else must be a non-empty string within its cap. */
 function checkIdField(data: Fields, name: 'taskId' | 'task_id'): string | undefined {
   const value = data[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new CallbackParseError('expected string', `data.${name}`);
   if (value === '') throw new CallbackParseError('must not be empty', `data.${name}`);
+  if (value.length > CALLBACK_LIMITS.taskIdLength) throw tooLong(`data.${name}`, 'taskIdLength');
   return value;
+}
+
+function tooLong(path: string, cap: 'taskIdLength' | 'messageLength' | 'imageUrlLength') {
+  return new CallbackParseError(
+    `must be at most ${CALLBACK_LIMITS[cap]} characters long (CALLBACK_LIMITS.${cap})`,
+    path,
+  );
 }
 
 function readCode(code: unknown): number {
@@ -113,54 +131,71 @@ function readCode(code: unknown): number {
   throw new CallbackParseError('has an unexpected type or format', 'code');
 }
 
+/** Checks `data.images` (when set) and returns the URLs to keep. */
+function readImages(images: unknown, fresh: boolean): string[] | undefined {
+  if (images === undefined || images === null) return undefined;
+  if (!Array.isArray(images)) throw new CallbackParseError('expected array', 'data.images');
+  if (images.length > CALLBACK_LIMITS.images) {
+    throw new CallbackParseError(
+      `must have at most ${CALLBACK_LIMITS.images} image URLs (CALLBACK_LIMITS.images)`,
+      'data.images',
+    );
+  }
+  const urls: string[] = [];
+  for (let i = 0; i < images.length; i++) {
+    const value: unknown = images[i];
+    if (typeof value !== 'string')
+      throw new CallbackParseError('expected string', `data.images.${i}`);
+    // As sent and as kept: normalizing can shorten a URL (dot segments, tabs) or lengthen it.
+    const url = value.length > CALLBACK_LIMITS.imageUrlLength ? value : readImageUrl(value);
+    if (url === undefined)
+      throw new CallbackParseError('must be an absolute http: or https: URL', `data.images.${i}`);
+    if (url.length > CALLBACK_LIMITS.imageUrlLength)
+      throw tooLong(`data.images.${i}`, 'imageUrlLength');
+    urls.push(fresh || url !== value ? url : copy(url));
+  }
+  return urls;
+}
+
 /**
 Validates a decoded body into a `CoverCallback`. This is `coverCallbackSchema` (the wire
 shape in schemas.ts, where the type comes from) written out by hand: the benchmarks
 showed zod at 2.4× the cost of `JSON.parse` on this hot path, and zod made a
 parse-and-verify-only app 9.7 KB instead of 3. A property test holds both to the same
-answers for every input.
+answers for every input. `fresh` says the value came from `JSON.parse` here, so its
+strings need no copy.
 @internal
 */
-export function toCoverCallback(value: unknown): CoverCallback {
+export function toCoverCallback(value: unknown, fresh = false): CoverCallback {
   if (!isRecord(value)) throw new CallbackParseError('expected object');
   const code = readCode(value.code);
   const { msg } = value;
-  if (msg !== undefined && msg !== null && typeof msg !== 'string')
-    throw new CallbackParseError('expected string', 'msg');
+  if (msg !== undefined && msg !== null) {
+    if (typeof msg !== 'string') throw new CallbackParseError('expected string', 'msg');
+    if (msg.length > CALLBACK_LIMITS.messageLength) throw tooLong('msg', 'messageLength');
+  }
   const { data } = value;
   if (!isRecord(data)) throw new CallbackParseError('expected object', 'data');
   const taskId = checkIdField(data, 'taskId');
   const snakeId = checkIdField(data, 'task_id');
-  const { images } = data;
-  if (images !== undefined && images !== null) {
-    if (!Array.isArray(images)) throw new CallbackParseError('expected array', 'data.images');
-    for (let i = 0; i < images.length; i++) {
-      if (typeof images[i] !== 'string')
-        throw new CallbackParseError('expected string', `data.images.${i}`);
-    }
-  }
-  const id = taskId ?? snakeId;
-  if (id === undefined) {
+  const images = readImages(data.images, fresh);
+  const given = taskId ?? snakeId;
+  if (given === undefined) {
     throw new CallbackParseError(
       'the task id is missing (neither data.taskId nor data.task_id is set)',
       'data.taskId',
     );
   }
-  const text = (msg as string | null | undefined) ?? '';
+  const id = fresh ? given : copy(given);
+  const text = typeof msg === 'string' ? (fresh ? msg : copy(msg)) : '';
   if (code === 200) {
-    if (!images || (images as string[]).length === 0) {
+    if (!images || images.length === 0) {
       throw new CallbackParseError(
         'a success (code 200) must carry at least one image URL',
         'data.images',
       );
     }
-    return {
-      status: 'succeeded',
-      taskId: id,
-      code: 200,
-      msg: text,
-      images: [...(images as string[])],
-    };
+    return { status: 'succeeded', taskId: id, code: 200, msg: text, images };
   }
   return {
     status: 'failed',
@@ -181,6 +216,12 @@ Any code is accepted: 200 with images is a success, anything else a failure that
 its code. Throws `CallbackParseError`, and nothing else, for anything that is not a
 valid callback.
 
+Fields are capped ({@link CALLBACK_LIMITS}: task id 128 characters, `msg` 1024, 8 image
+URLs of 2048 characters each), and every image URL must be an absolute `http:` or
+`https:` URL (never `javascript:`, `data:` or `file:`); past a cap, or with another
+scheme, the error's `path` names the field (`data.images.1`). A URL that is not plain
+ASCII comes back as the URL parser normalizes it (`new URL(url).href`).
+
 @example
 ```ts
 const callback = parseCoverCallback(await request.text());
@@ -192,7 +233,10 @@ export function parseCoverCallback(
   body: unknown,
   options?: ParseCoverCallbackOptions,
 ): CoverCallback {
-  if (options === undefined) return toCoverCallback(decodeCallbackBody(body));
+  if (options === undefined) {
+    const value = decodeCallbackBody(body);
+    return toCoverCallback(value, value !== body);
+  }
   if (options === null || typeof options !== 'object')
     throw new InvalidArgumentError(
       `parseCoverCallback(body, options) takes { maxBytes }, got ${describe(options)}`,
@@ -207,5 +251,6 @@ export function parseCoverCallback(
       `parseCoverCallback(): \`maxBytes\` must be a positive whole number of bytes, got ${describe(maxBytes)}`,
     );
   }
-  return toCoverCallback(decodeCallbackBody(body, maxBytes));
+  const value = decodeCallbackBody(body, maxBytes);
+  return toCoverCallback(value, value !== body);
 }

@@ -43,11 +43,7 @@ export class SunoCover extends EventEmitter<ClientEvents> {
       this.#options,
     );
     this.covers = new Covers(this.#http, this.#options, this.#tracker);
-    this.callbacks = new CallbackReceiver({
-      options: this.#options,
-      tracker: this.#tracker,
-      covers: this.covers,
-    });
+    this.callbacks = new CallbackReceiver({ options: this.#options, tracker: this.#tracker });
   }
 
   /** The host this client talks to. */

@@ -59,6 +59,7 @@ export type {
   TimeoutEvent,
 } from './events.js';
 export type { Logger, LogLevel } from './internal/log.js';
+export { CALLBACK_LIMITS } from './limits.js';
 export type { ClientOptions, RequestOptions } from './options.js';
 export type {
   CallbackAnswer,

@@ -64,8 +64,12 @@ export interface ClientOptions {
   */
   callbackToken?: string | undefined;
   /**
-  Re-read each callback's task with `covers.get()` before trusting it, and answer 401 when
-  the API disagrees (for hosts that do not sign). Costs one request per callback.
+  Re-read each callback's task with `covers.get()` before trusting it (for hosts that do
+  not sign): the outcome — code, message, images, refund — is then the API's, never the
+  body's, and the receiver answers 401 when the API disagrees or knows no such task.
+  Confirmations share `maxPollsPerSecond` and `maxConcurrentPolls` with polling, one
+  request per task at a time (repeats share it; a settled task needs none); when the API
+  cannot be asked within 5 s the receiver answers 503 and the host retries.
   @default false
   @example
   new SunoCover({ baseUrl: 'https://api.sunoapi.org', confirmCallbacks: true })

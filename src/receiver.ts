@@ -5,7 +5,7 @@ through (`handle` for Fetch frameworks, `receive` in-process, `process` for adap
 as `suno-cover/node`), and hands what it accepted to the tracker.
 */
 import { decodeCallbackBody, readCallbackTaskId, toCoverCallback } from './callbacks.js';
-import type { Covers } from './covers.js';
+import { isTerminalStatus } from './codes.js';
 import {
   CallbackParseError,
   CallbackVerificationError,
@@ -18,7 +18,7 @@ import { checkKeys } from './internal/keys.js';
 import type { NormalizedOptions } from './options.js';
 import type { CoverCallback } from './schemas.js';
 import { type HeadersLike, headerValue, verifyCallback } from './signature.js';
-import type { Outcome, Tracker } from './tracker.js';
+import { type Outcome, outcomeOfDetails, type Tracker } from './tracker.js';
 
 /** The input of `callbacks.process()`: one HTTP request, as an adapter sees it. */
 export interface CallbackRequest {
@@ -81,6 +81,12 @@ function afterAnswer(dispatch: () => void): void {
 
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
+/**
+How long `confirmCallbacks` may take to ask the API, in ms, before the receiver answers
+503 (the host retries): hosts give up on a receiver after 15 s.
+*/
+const confirmBudget = 5_000;
+
 function reject(status: number, error: string, message: string): CallbackAnswer {
   return { status, body: { error, message }, dispatch: noop };
 }
@@ -120,7 +126,6 @@ function outcomeOfCallback(callback: CoverCallback): Outcome {
 interface ReceiverDeps {
   options: NormalizedOptions;
   tracker: Tracker;
-  covers: Covers;
 }
 
 /** `suno.callbacks`: verify, parse and dispatch the callbacks the host POSTs. */
@@ -144,9 +149,10 @@ export class CallbackReceiver {
   listeners never delay or break the answer (the host waits 15 s at most). A repeat of a
   callback answers 200 and dispatches nothing new.
 
-  Answers: 200 accepted · 400 not a valid callback · 401 signature, token or confirmation
-  failed · 405 not POST · 413 body too large · 415 not JSON · 503 confirmation could not
-  reach the API (the host will retry). Error bodies are `{ error, message }`.
+  Answers: 200 accepted · 400 not a valid callback (or a field past `CALLBACK_LIMITS`, or
+  an image URL that is not http(s)) · 401 signature, token or confirmation failed · 405
+  not POST · 413 body too large · 415 not JSON · 503 `confirmCallbacks` could not ask the
+  API within 5 s (the host will retry). Error bodies are `{ error, message }`.
 
   @example
   ```ts
@@ -290,35 +296,58 @@ export class CallbackReceiver {
       // Synchronous on Node; only the WebCrypto path needs to be awaited.
       if (verified instanceof Promise) await verified;
     }
-    const callback = toCoverCallback(value);
+    // Strings of a body parsed here are fresh; those of an object handed in may be slices.
+    const callback = toCoverCallback(value, value !== request.body);
     return confirmCallbacks ? this.#confirm(callback) : callback;
   }
 
   /**
-  Re-reads the task from the API and trusts that over the body (hosts that do not sign).
-  The API's view must be final and agree with the body.
+  Checks a callback against the API's record of its task (hosts that do not sign) and
+  returns the callback the API's record makes: code, message, images and refund all come
+  from the API, never from the body. A task already settled is checked against its stored
+  outcome (which came from the API) without a request; otherwise `tracker.confirm` asks,
+  one request per task at a time, under the polls' caps, within `confirmBudget`.
   */
   async #confirm(callback: CoverCallback): Promise<CoverCallback> {
-    let details: Awaited<ReturnType<Covers['get']>>;
-    try {
-      details = await this.#deps.covers.get(callback.taskId, { timeout: 8_000, maxRetries: 1 });
-    } catch (error) {
-      if (error instanceof NotFoundError) {
-        throw new CallbackVerificationError('unconfirmed', 'the API knows no such task', {
-          cause: error,
-        });
+    const { taskId } = callback;
+    let outcome = this.#deps.tracker.store.get(taskId)?.outcome;
+    if (outcome === undefined) {
+      let details: Awaited<ReturnType<Tracker['confirm']>>;
+      try {
+        details = await this.#deps.tracker.confirm(taskId, Date.now() + confirmBudget);
+      } catch (error) {
+        if (error instanceof NotFoundError) {
+          throw new CallbackVerificationError('unconfirmed', 'the API knows no such task', {
+            cause: error,
+          });
+        }
+        throw error;
       }
-      throw error;
+      if (!isTerminalStatus(details.status)) {
+        throw new CallbackVerificationError(
+          'unconfirmed',
+          `the callback says ${callback.status} but the API says ${details.status}`,
+        );
+      }
+      outcome = outcomeOfDetails(details);
     }
-    if (details.status !== callback.status) {
+    if (outcome.status !== callback.status) {
       throw new CallbackVerificationError(
         'unconfirmed',
-        `the callback says ${callback.status} but the API says ${details.status}`,
+        `the callback says ${callback.status} but the API says ${outcome.status}`,
       );
     }
-    return callback.status === 'succeeded' && details.images.length > 0
-      ? { ...callback, images: details.images }
-      : callback;
+    return outcome.status === 'succeeded'
+      ? { status: 'succeeded', taskId, code: 200, msg: outcome.message, images: outcome.images }
+      : {
+          status: 'failed',
+          taskId,
+          code: outcome.code,
+          msg: outcome.message,
+          images: [],
+          refunded: outcome.refunded,
+          retryable: outcome.retryable,
+        };
   }
 
   /** Hands an accepted callback to the tracker, then tells `callback` listeners. */

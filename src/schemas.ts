@@ -7,8 +7,34 @@ examples show: nullable fields, numbers as strings, `task_id` beside `taskId`.
 */
 import * as z from 'zod/mini';
 import { type CoverStatus, isRefundedCode, isRetryableCode, SuccessFlag } from './codes.js';
+import { CALLBACK_LIMITS, readImageUrl } from './limits.js';
 
-const nonEmptyString = z.string().check(z.minLength(1));
+/** A task id: not empty, within its cap. */
+const taskIdString = z.string().check(z.minLength(1), z.maxLength(CALLBACK_LIMITS.taskIdLength));
+
+/** A host's message, within its cap. */
+const message = z.string().check(z.maxLength(CALLBACK_LIMITS.messageLength));
+
+/** An absolute http(s) image URL within its cap, as `readImageUrl` keeps it. */
+const imageUrl = z.pipe(
+  z.string().check(z.maxLength(CALLBACK_LIMITS.imageUrlLength)),
+  z.transform((value, context) => {
+    const url = readImageUrl(value);
+    if (url !== undefined && url.length <= CALLBACK_LIMITS.imageUrlLength) return url;
+    context.issues.push({
+      code: 'custom',
+      input: value,
+      message:
+        url === undefined
+          ? 'must be an absolute http: or https: URL'
+          : `must be at most ${CALLBACK_LIMITS.imageUrlLength} characters long`,
+    });
+    return z.NEVER;
+  }),
+);
+
+/** Image URLs, at most `CALLBACK_LIMITS.images` of them. */
+const imageUrls = z.array(imageUrl).check(z.maxLength(CALLBACK_LIMITS.images));
 
 /** An integer, also when a host sends it as a string ("200"). */
 const integer = z.union([
@@ -45,7 +71,7 @@ export const envelopeSchema = z.object({
 /** The `data` of a successful `POST /api/v1/suno/cover/generate`. */
 export const generateDataSchema = z.object({
   /** The new cover task id (not the music task id that was sent). */
-  taskId: nonEmptyString,
+  taskId: taskIdString,
 });
 
 /** Status names that the docs' prose uses; some hosts may send them in place of the number. */
@@ -67,17 +93,17 @@ const successFlag = z.union([
 
 /** The `data` of `GET /api/v1/suno/cover/record-info`, as the host sends it. */
 export const recordInfoDataSchema = z.object({
-  taskId: nonEmptyString,
-  parentTaskId: z.nullish(z.string()),
+  taskId: taskIdString,
+  parentTaskId: z.nullish(z.string().check(z.maxLength(CALLBACK_LIMITS.taskIdLength))),
   callbackUrl: z.nullish(z.string()),
   /** The request spells it `callBackUrl`; accepted here too in case a host echoes that. */
   callBackUrl: z.nullish(z.string()),
   createTime: time,
   completeTime: time,
-  response: z.nullish(z.object({ images: z.nullish(z.array(z.string())) })),
+  response: z.nullish(z.object({ images: z.nullish(imageUrls) })),
   successFlag,
   errorCode: z.nullish(integer),
-  errorMessage: z.nullish(z.string()),
+  errorMessage: z.nullish(message),
 });
 
 /** Error codes that mean "no error" in record-info's `errorCode`. */
@@ -118,7 +144,10 @@ export const coverDetailsSchema = z.pipe(
       status: statusOf(raw.successFlag, errorCode, errorMessage),
       /** The raw flag: 0 pending, 2 generating, 1 success, 3 failed (see `SuccessFlag`). */
       successFlag: raw.successFlag,
-      /** Image URLs (usually 2) once succeeded; empty before. Kept by the host ~14 days. */
+      /**
+      Image URLs (usually 2) once succeeded; empty before. Kept by the host ~14 days. Only
+      absolute http(s) URLs are accepted (see `CALLBACK_LIMITS` for the caps).
+      */
       images: raw.response?.images ?? [],
       /** The host's error code; `null`, 0 or 200 when there is none. */
       errorCode,
@@ -141,13 +170,13 @@ export const callbackBodySchema = z
   .object({
     code: integer,
     msg: z.pipe(
-      z.nullish(z.string()),
+      z.nullish(message),
       z.transform((msg) => msg ?? ''),
     ),
     data: z.object({
-      taskId: z.optional(nonEmptyString),
-      task_id: z.optional(nonEmptyString),
-      images: z.nullish(z.array(z.string())),
+      taskId: z.optional(taskIdString),
+      task_id: z.optional(taskIdString),
+      images: z.nullish(imageUrls),
     }),
   })
   .check(
@@ -202,6 +231,7 @@ interface Issue {
   path: PropertyKey[];
   expected?: string;
   minimum?: number | bigint;
+  maximum?: number | bigint;
   origin?: string;
 }
 
@@ -217,6 +247,10 @@ export function describeIssue(issue: Issue): string {
       return issue.origin === 'string' && Number(issue.minimum) === 1
         ? 'must not be empty'
         : `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `must have at most ${issue.maximum} items`
+        : `must be at most ${issue.maximum} characters long`;
     case 'invalid_union':
       return 'has an unexpected type or format';
     case 'invalid_format':

@@ -11,6 +11,7 @@ import {
   InsufficientCreditsError,
   NotFoundError,
   RateLimitError,
+  RequestTimeoutError,
   SunoCoverError,
   TaskFailedError,
   TaskTimeoutError,
@@ -195,6 +196,8 @@ export class Tracker {
   readonly #abort = new AbortController();
   /** Ends tracking of tasks past `trackTimeout`, whether or not they are polled. */
   #sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Confirmations in flight, by task id: callbacks for one task share one request. */
+  readonly #confirming = new Map<string, Promise<CoverDetails>>();
   #closed = false;
 
   constructor(client: Emitter, get: GetDetails, options: TrackerOptions) {
@@ -337,6 +340,52 @@ export class Tracker {
       for (const waiter of tracked.waiters) waiter.settle(stored);
     }
     return 'settled';
+  }
+
+  /**
+  Reads a task's details to confirm a callback, by `deadline` (epoch ms): at most one
+  request per task at a time (callbacks for the same task share it), started under the
+  polls' rate and concurrency caps, never retried. Throws a `SunoCoverError` when the API
+  cannot answer by then, so that the receiver answers 503 and the host retries.
+  */
+  confirm(taskId: string, deadline: number): Promise<CoverDetails> {
+    let reading = this.#confirming.get(taskId);
+    if (reading === undefined) {
+      reading = this.#readToConfirm(taskId, deadline).finally(() =>
+        this.#confirming.delete(taskId),
+      );
+      this.#confirming.set(taskId, reading);
+    }
+    return reading;
+  }
+
+  async #readToConfirm(taskId: string, deadline: number): Promise<CoverDetails> {
+    if (this.#closed) throw new ClientClosedError();
+    // Not in time: the slots are taken, or a Retry-After pause outlasts the deadline.
+    const late = (cause?: RequestTimeoutError) =>
+      new SunoCoverError(
+        'the API could not confirm the callback in time: it is busy or rate-limited (the host will retry)',
+        cause && { cause },
+      );
+    const release = await this.#scheduler.acquire(deadline);
+    const budget = deadline - Date.now();
+    if (release === undefined || budget < 1) {
+      release?.();
+      throw late();
+    }
+    try {
+      return await this.#get(taskId, {
+        signal: this.#abort.signal,
+        maxRetries: 0,
+        timeout: budget,
+      });
+    } catch (error) {
+      if (error instanceof RateLimitError)
+        this.#scheduler.slowDown(error.retryAfter ?? this.#options.pollInterval);
+      throw error instanceof RequestTimeoutError ? late(error) : error;
+    } finally {
+      release();
+    }
   }
 
   /** Waits for a task's outcome; see `CoverTask.wait()`. */
@@ -583,7 +632,7 @@ function settledResult(taskId: string, stored: StoredOutcome): Promise<CoverResu
 }
 
 /** The outcome a final record-info answer reports. */
-function outcomeOfDetails(details: CoverDetails): Outcome {
+export function outcomeOfDetails(details: CoverDetails): Outcome {
   if (details.status === 'succeeded') {
     return {
       status: 'succeeded',

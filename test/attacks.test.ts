@@ -245,7 +245,7 @@ describe('hostile bodies', () => {
       body: deep,
     });
     expect(nested.status).toBe(400);
-    const polluting = `{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"code":200,"msg":"ok","data":{"taskId":"${taskId}","images":["u"],"__proto__":{"polluted":1}}}`;
+    const polluting = `{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"code":200,"msg":"ok","data":{"taskId":"${taskId}","images":["https://cdn.example/u.png"],"__proto__":{"polluted":1}}}`;
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -311,13 +311,16 @@ describe('secrets', () => {
             'x-webhook-signature': 'x',
             'x-webhook-timestamp': '1',
           },
-          body: JSON.stringify({ code: 200, data: { taskId, images: ['u'] } }),
+          body: JSON.stringify({
+            code: 200,
+            data: { taskId, images: ['https://cdn.example/u.png'] },
+          }),
         });
         collected.push(await response.text());
       }
       collected.push(
         await suno.callbacks
-          .receive({ code: 200, data: { taskId, images: ['u'] } }, {})
+          .receive({ code: 200, data: { taskId, images: ['https://cdn.example/u.png'] } }, {})
           .catch((e: unknown) => e),
       );
       collected.push(suno, suno.toJSON(), suno.covers.track('abc'));

@@ -69,7 +69,10 @@ describe('parseCoverCallback', () => {
 
   it('reads data.task_id as the task id', () => {
     expect(
-      parseCoverCallback({ ...success, data: { task_id: taskId, images: ['u'] } }).taskId,
+      parseCoverCallback({
+        ...success,
+        data: { task_id: taskId, images: ['https://cdn.example/u.png'] },
+      }).taskId,
     ).toBe(taskId);
   });
 
@@ -82,7 +85,9 @@ describe('parseCoverCallback', () => {
   });
 
   it('accepts the code as a numeric string and a missing msg', () => {
-    expect(parseCoverCallback({ code: '200', data: { taskId, images: ['u'] } })).toMatchObject({
+    expect(
+      parseCoverCallback({ code: '200', data: { taskId, images: ['https://cdn.example/u.png'] } }),
+    ).toMatchObject({
       code: 200,
       msg: '',
     });
@@ -116,11 +121,92 @@ describe('parseCoverCallback', () => {
       /expected string/,
       'data.images.0',
     ],
+    [
+      'a javascript: image URL',
+      { code: 200, data: { taskId, images: ['https://cdn.example/1.png', 'javascript:alert(1)'] } },
+      /must be an absolute http: or https: URL/,
+      'data.images.1',
+    ],
+    [
+      'a data: image URL',
+      { code: 200, data: { taskId, images: ['data:image/png;base64,AAAA'] } },
+      /http: or https:/,
+      'data.images.0',
+    ],
+    [
+      'a file: image URL on a failure',
+      { code: 501, data: { taskId, images: ['file:///etc/passwd'] } },
+      /http: or https:/,
+      'data.images.0',
+    ],
+    [
+      'a task id over 128 characters',
+      { code: 501, data: { taskId: 'a'.repeat(129) } },
+      /at most 128 characters/,
+      'data.taskId',
+    ],
+    [
+      'a task_id over 128 characters',
+      { code: 501, data: { task_id: 'a'.repeat(129) } },
+      /at most 128 characters/,
+      'data.task_id',
+    ],
+    [
+      'a msg over 1024 characters',
+      { code: 501, msg: 'm'.repeat(1025), data: { taskId } },
+      /at most 1024 characters/,
+      'msg',
+    ],
+    [
+      'more than 8 image URLs',
+      { code: 200, data: { taskId, images: Array(9).fill('https://cdn.example/1.png') } },
+      /at most 8 image URLs/,
+      'data.images',
+    ],
+    [
+      'an image URL over 2048 characters',
+      { code: 200, data: { taskId, images: [`https://cdn.example/${'a'.repeat(2029)}`] } },
+      /at most 2048 characters/,
+      'data.images.0',
+    ],
   ])('rejects %s with a CallbackParseError naming where', (_name, body, message, path) => {
     const error = parseError(body);
     expect(error.message).toMatch(message);
     expect(error.path).toBe(path);
     if (path) expect(error.message).toContain(`at ${path}`);
+  });
+
+  it('accepts every field at its cap', () => {
+    const body = {
+      code: 200,
+      msg: '€'.repeat(1024),
+      data: {
+        taskId: 't'.repeat(128),
+        images: Array.from({ length: 8 }, (_, i) => `https://cdn.example/${i}/${'a'.repeat(2026)}`),
+      },
+    };
+    const parsed = parseCoverCallback(JSON.stringify(body));
+    expect(parsed).toMatchObject({
+      taskId: body.data.taskId,
+      msg: body.msg,
+      images: body.data.images,
+    });
+    expect(parsed.images.every((url) => url.length === 2048)).toBe(true);
+  });
+
+  it('keeps plain image URLs as sent and others as the URL parser normalizes them', () => {
+    const images = [
+      'https://cdn.example/covers/1.png?x=1#a',
+      'http://127.0.0.1:8080/images/2.png',
+      'https://bücher.example/封面 1.png',
+      ' \thttps://cdn.example/3.png',
+    ];
+    expect(parseCoverCallback({ code: 200, data: { taskId, images } }).images).toEqual([
+      'https://cdn.example/covers/1.png?x=1#a',
+      'http://127.0.0.1:8080/images/2.png',
+      'https://xn--bcher-kva.example/%E5%B0%81%E9%9D%A2%201.png',
+      'https://cdn.example/3.png',
+    ]);
   });
 
   it('rejects a body larger than maxBytes, as a string and as bytes', () => {
@@ -142,7 +228,7 @@ describe('parseCoverCallback', () => {
   });
 
   it('drops __proto__ and constructor keys without touching any prototype', () => {
-    const body = `{"code":200,"msg":"ok","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"data":{"taskId":"${taskId}","images":["u"],"__proto__":{"polluted":true}}}`;
+    const body = `{"code":200,"msg":"ok","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"data":{"taskId":"${taskId}","images":["https://cdn.example/u.png"],"__proto__":{"polluted":true}}}`;
     const parsed = parseCoverCallback(body);
     expect(Object.keys(parsed).sort()).toEqual(['code', 'images', 'msg', 'status', 'taskId']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -223,12 +309,51 @@ describe('the hand-written callback reader', () => {
       expect(failed).toBe(!expected.success);
       if (expected.success) expect(actual).toEqual(expected.data);
     };
+    // Strings just under, at and just over a cap, with one- and two-byte characters.
+    const around = (cap: number, prefix = '') =>
+      fc
+        .tuple(fc.integer({ min: cap - 2, max: cap + 2 }), fc.constantFrom('a', '€', '7', '%'))
+        .map(([length, char]) => prefix + char.repeat(Math.max(0, length - prefix.length)));
     const id = fc.oneof(
       fc.constant(undefined),
       fc.constant(''),
       fc.string(),
       fc.integer(),
       fc.constant(null),
+      around(128),
+    );
+    const url = fc.oneof(
+      fc.webUrl(),
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.integer(),
+      around(2048, 'https://cdn.example/'),
+      // Normalizing drops tabs: longer as sent than as kept.
+      fc
+        .integer({ min: 2040, max: 2060 })
+        .map((n) => `https://cdn.example/a${'\t'.repeat(n - 21)}`),
+      fc.constantFrom(
+        'javascript:alert(1)',
+        'JavaScript:alert(1)',
+        'data:image/png;base64,AAAA',
+        'file:///etc/passwd',
+        'ftp://cdn.example/a.png',
+        ' https://cdn.example/a.png',
+        'ht\ttps://cdn.example/a.png',
+        'java\nscript:alert(1)',
+        'HTTPS://CDN.EXAMPLE/A.PNG',
+        'https://xn--zz.example/a.png',
+        'https://xn--bcher-kva.example/a.png',
+        'https://1.2.3.999/a.png',
+        'http://127.0.0.1:8080/a.png',
+        'https://cdn.example:99999/a.png',
+        'https://cdn.example:443/a/../b.png',
+        'https://bücher.example/封面.png',
+        'https://user:pass@cdn.example/a.png',
+        'https://cdn.example./a.png',
+        '/relative.png',
+        'https://',
+        `https://cdn.example/${'é'.repeat(700)}`,
+      ),
     );
     const nearValid = fc.record(
       {
@@ -241,7 +366,13 @@ describe('the hand-written callback reader', () => {
           fc.double(),
           fc.constant(null),
         ),
-        msg: fc.oneof(fc.string(), fc.constant(null), fc.constant(undefined), fc.integer()),
+        msg: fc.oneof(
+          fc.string(),
+          fc.constant(null),
+          fc.constant(undefined),
+          fc.integer(),
+          around(1024),
+        ),
         data: fc.oneof(
           fc.record(
             {
@@ -250,7 +381,8 @@ describe('the hand-written callback reader', () => {
               images: fc.oneof(
                 fc.constant(null),
                 fc.constant(undefined),
-                fc.array(fc.oneof(fc.webUrl(), fc.integer()), { maxLength: 3 }),
+                fc.array(url, { maxLength: 10 }),
+                fc.array(fc.webUrl(), { minLength: 7, maxLength: 10 }),
               ),
               extra: fc.anything(),
             },
@@ -261,7 +393,20 @@ describe('the hand-written callback reader', () => {
       },
       { requiredKeys: [] },
     );
+    // Valid shapes whose fields sit at their caps, to hold both readers to the same caps.
+    const atTheCaps = fc.record({
+      code: fc.constantFrom(200, 501, '531'),
+      msg: fc.oneof(fc.string(), around(1024)),
+      data: fc.record({
+        taskId: fc.oneof(fc.constant('21aee3c3c2a01fa5e030b3799fa4dd56'), around(128)),
+        images: fc.oneof(
+          fc.array(fc.webUrl(), { minLength: 1, maxLength: 10 }),
+          url.map((one) => [one]),
+        ),
+      }),
+    });
     fc.assert(fc.property(nearValid, same), { numRuns: 5_000 });
+    fc.assert(fc.property(atTheCaps, same), { numRuns: 2_000 });
     fc.assert(fc.property(fc.anything(), same), { numRuns: 1_000 });
   });
 });

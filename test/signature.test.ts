@@ -62,7 +62,11 @@ for (const path of ['node:crypto', 'WebCrypto'] as const) {
 
     it('reads the task id from the body, raw or parsed, including task_id', async () => {
       setPath();
-      const body = { code: 200, msg: 'ok', data: { taskId, images: ['u'] } };
+      const body = {
+        code: 200,
+        msg: 'ok',
+        data: { taskId, images: ['https://cdn.example/u.png'] },
+      };
       await expect(verifyCoverCallback({ body, headers, secret, now })).resolves.toBeTruthy();
       await expect(
         verifyCoverCallback({ body: JSON.stringify(body), headers, secret, now }),

@@ -401,7 +401,7 @@ describe('the store of recent outcomes', () => {
   const callback = (i: number) => ({
     code: 200,
     msg: 'ok',
-    data: { taskId: `task-${i}`, images: ['u'] },
+    data: { taskId: `task-${i}`, images: ['https://cdn.example/u.png'] },
   });
 
   it('keeps at most maxSize outcomes while tasks come and go, oldest out first', async () => {

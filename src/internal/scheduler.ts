@@ -3,7 +3,9 @@ One timer for every poll of every tracked task. Tasks wait in a min-heap ordered
 they are due; the timer is armed for the earliest one only. Two caps hold at all times: at
 most `maxConcurrent` polls in flight, and starts spaced at least 1/`maxPerSecond` s
 apart, so no number of tasks can burst the API. A rate-limited answer pauses every poll
-and halves the rate, which then recovers step by step.
+and halves the rate, which then recovers step by step. Requests that are not polls (the
+receiver's callback confirmations) borrow slots under the same caps with `acquire`, so a
+burst of callbacks cannot burst the API either.
 
 The timer keeps the process alive only while someone `hold()`s the scheduler (a pending
 `wait()`); otherwise it is unref'd, so a script that has its results exits on its own.
@@ -30,6 +32,13 @@ interface Entry {
   due: number;
 }
 
+/** A request waiting for a slot: `grant` hands it one (its release) or `undefined` (none in time). */
+interface Borrower {
+  deadline: number;
+  grant: (release: (() => void) | undefined) => void;
+  expiry: ReturnType<typeof setTimeout> | undefined;
+}
+
 type Timer = ReturnType<typeof setTimeout> & { ref?: () => unknown; unref?: () => unknown };
 
 export class Scheduler {
@@ -38,6 +47,11 @@ export class Scheduler {
   readonly #due = new Map<string, number>();
   readonly #heap: Entry[] = [];
   readonly #inFlight = new Set<string>();
+  readonly #borrowers: Borrower[] = [];
+  /** Slots lent with `acquire` and not yet released. */
+  #borrowed = 0;
+  /** Whose turn it is when a poll is due and a borrower waits: they alternate. */
+  #pollsTurn = false;
   #timer: Timer | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #holds = 0;
@@ -56,9 +70,9 @@ export class Scheduler {
     return this.#due.size;
   }
 
-  /** Polls in flight. */
+  /** Requests in flight: polls, and slots lent with `acquire`. */
   get inFlight(): number {
-    return this.#inFlight.size;
+    return this.#inFlight.size + this.#borrowed;
   }
 
   /** Whether the scheduler's timer is armed (for leak checks). */
@@ -81,7 +95,30 @@ export class Scheduler {
   cancel(taskId: string): void {
     // Lazy removal: the heap entry is skipped when it surfaces.
     this.#due.delete(taskId);
-    if (this.#due.size === 0 && this.#timer !== undefined) this.#clearTimer();
+    if (this.#due.size === 0 && this.#borrowers.length === 0 && this.#timer !== undefined)
+      this.#clearTimer();
+  }
+
+  /**
+  A slot for a request that is not a poll, under the same two caps. Resolves with its
+  release once the request may start, or with `undefined` when it cannot start by
+  `deadline` (epoch ms) — at once when the queue ahead or a rate-limit pause already says
+  so. While a poll is due and a request waits, they take turns: a flood of either still
+  leaves the other half of the rate.
+  */
+  acquire(deadline: number): Promise<(() => void) | undefined> {
+    const now = Date.now();
+    const spacing = 1000 / this.#rate;
+    const earliest =
+      Math.max(now, this.#pausedUntil, this.#lastStart + spacing) +
+      this.#borrowers.length * spacing;
+    if (this.#closed || earliest > deadline) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const borrower: Borrower = { deadline, grant: resolve, expiry: undefined };
+      borrower.expiry = setTimeout(() => this.#refuse(borrower), deadline - now);
+      this.#borrowers.push(borrower);
+      this.#arm(now);
+    });
   }
 
   /** Keeps the process alive until the returned release is called. */
@@ -101,6 +138,9 @@ export class Scheduler {
   slowDown(pause: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + pause);
     this.#rate = Math.max(this.#options.maxPerSecond / 16, this.#rate / 2);
+    // Requests that cannot start before their deadline now are told so now.
+    for (const borrower of [...this.#borrowers])
+      if (borrower.deadline < this.#pausedUntil) this.#refuse(borrower);
     this.#arm(this.#pausedUntil);
   }
 
@@ -109,6 +149,15 @@ export class Scheduler {
     this.#due.clear();
     this.#heap.length = 0;
     this.#clearTimer();
+    for (const borrower of [...this.#borrowers]) this.#refuse(borrower);
+  }
+
+  /** Tells a waiting request that it gets no slot. */
+  #refuse(borrower: Borrower): void {
+    const index = this.#borrowers.indexOf(borrower);
+    if (index >= 0) this.#borrowers.splice(index, 1);
+    clearTimeout(borrower.expiry);
+    borrower.grant(undefined);
   }
 
   #tick(): void {
@@ -117,33 +166,59 @@ export class Scheduler {
     if (this.#closed) return;
     const now = Date.now();
     const heap = this.#heap;
-    while (heap.length > 0) {
-      const top = heap[0] as Entry;
-      if (this.#due.get(top.taskId) !== top.due) {
+    for (;;) {
+      let top = heap[0];
+      while (top !== undefined && this.#due.get(top.taskId) !== top.due) {
         pop(heap);
-        continue;
+        top = heap[0];
       }
-      if (top.due > now) {
-        this.#arm(top.due);
+      const pollDue = top !== undefined && top.due <= now;
+      const borrowing = this.#borrowers.length > 0;
+      if (!pollDue && !borrowing) {
+        if (top !== undefined) this.#arm(top.due);
         return;
       }
-      // At the concurrency cap: the next poll to finish ticks again.
-      if (this.#inFlight.size >= this.#options.maxConcurrent) return;
+      // At the concurrency cap: the next request to finish ticks again.
+      if (this.inFlight >= this.#options.maxConcurrent) return;
       const gate = Math.max(this.#pausedUntil, this.#lastStart + 1000 / this.#rate);
       if (gate > now) {
         this.#arm(gate);
         return;
       }
-      pop(heap);
-      this.#due.delete(top.taskId);
-      this.#start(top.taskId, now);
+      if (borrowing && !(pollDue && this.#pollsTurn)) {
+        this.#lend(now);
+      } else if (top !== undefined) {
+        pop(heap);
+        this.#due.delete(top.taskId);
+        this.#start(top.taskId, now);
+      }
     }
   }
 
-  #start(taskId: string, now: number): void {
+  #lend(now: number): void {
+    const borrower = this.#borrowers.shift() as Borrower;
+    clearTimeout(borrower.expiry);
+    this.#started(now);
+    this.#pollsTurn = true;
+    this.#borrowed++;
+    let released = false;
+    borrower.grant(() => {
+      if (released) return;
+      released = true;
+      this.#borrowed--;
+      if (!this.#closed) this.#arm(Date.now());
+    });
+  }
+
+  #started(now: number): void {
     this.#lastStart = now;
-    // Recover from a slow-down a little with every poll.
+    // Recover from a slow-down a little with every request.
     this.#rate = Math.min(this.#options.maxPerSecond, this.#rate * 1.1);
+  }
+
+  #start(taskId: string, now: number): void {
+    this.#started(now);
+    this.#pollsTurn = false;
     this.#inFlight.add(taskId);
     this.#options.run(taskId).finally(() => {
       this.#inFlight.delete(taskId);

@@ -25,6 +25,17 @@ It works whether or not a body parser (`express.json()`, `express.raw()`…) ran
 it reads the raw body when the stream is still unread and takes `req.body` otherwise.
 kie.ai signs the task id and timestamp, not the body, so a parsed body still verifies.
 The answer is written first; listeners run after it.
+
+Behind a body parser, the parser's own size limit and timeouts govern the body, not
+`maxCallbackBytes` and `callbackReadTimeout` (a gzipped or chunked body is only measured
+by the parser); the parsed body still has to pass the field caps (`CALLBACK_LIMITS`: a
+1 MB task id is answered 400). Mount it with no body parser on its route, or with a
+small limit:
+
+```ts
+app.post('/suno-cover', toNodeHandler(suno)); // before any app.use(express.json())
+app.post('/suno-cover', express.json({ limit: '64kb' }), toNodeHandler(suno));
+```
 */
 export function toNodeHandler(suno: SunoCover): (req: NodeRequest, res: ServerResponse) => void {
   return (req, res) => {
