@@ -4,10 +4,11 @@ Packs the package as npm would publish it, checks it with publint and
 both `import` and `require` on this Node.
 */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -76,6 +77,81 @@ const expected = {
   error: true,
 };
 
+/**
+One process, both copies of the classes: errors thrown by a client of each copy, checked
+with the classes of the other. Prints `[label, isInstance]` pairs.
+*/
+const crossCopyScript = (esmEntry: string, cjsEntry: string) => `
+import { createRequire } from 'node:module';
+const esm = await import('${esmEntry}');
+const cjs = createRequire(import.meta.url)('${cjsEntry}');
+const { createCoverSimulator } = await import('suno-cover/testing');
+const sim = await createCoverSimulator({ unknownTask: 'code-404' });
+const caught = async (run) => {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+};
+const checks = [];
+const check = (label, error, classes, names) => {
+  for (const name of names) checks.push([label + ' instanceof ' + name, error instanceof classes[name]]);
+};
+try {
+  const options = { apiKey: 'wrong-key', baseUrl: sim.url, maxRetries: 0 };
+  const esmAuth = await caught(() => new esm.SunoCover(options).credits());
+  const cjsAuth = await caught(() => new cjs.SunoCover(options).credits());
+  const esmNotFound = await caught(() =>
+    new esm.SunoCover({ ...options, apiKey: sim.apiKey }).covers.get('no-such-task'),
+  );
+  const cjsInvalid = await caught(() => new cjs.SunoCover({ apiKey: 'k', baseUrl: 'ftp://x' }));
+  checks.push(['the copies differ', esm.ApiError !== cjs.ApiError]);
+  check('ESM AuthenticationError', esmAuth, cjs, [
+    'AuthenticationError', 'ApiError', 'SunoCoverError', 'RateLimitError', 'ConnectionError', 'InvalidArgumentError',
+  ]);
+  check('CJS AuthenticationError', cjsAuth, esm, [
+    'AuthenticationError', 'ApiError', 'SunoCoverError', 'NotFoundError', 'ConnectionError',
+  ]);
+  check('ESM NotFoundError', esmNotFound, cjs, ['NotFoundError', 'ApiError', 'SunoCoverError', 'RateLimitError']);
+  check('ESM NotFoundError', esmNotFound, esm, ['NotFoundError', 'ApiError', 'RateLimitError']);
+  check('CJS InvalidArgumentError', cjsInvalid, esm, ['InvalidArgumentError', 'SunoCoverError', 'ApiError']);
+  check('CJS InvalidArgumentError', cjsInvalid, cjs, ['InvalidArgumentError', 'ApiError']);
+  checks.push(['a plain Error instanceof CJS SunoCoverError', new Error('x') instanceof cjs.SunoCoverError]);
+  checks.push(['null instanceof ESM SunoCoverError', null instanceof esm.SunoCoverError]);
+  checks.push(['names survive', [esmAuth.name, cjsAuth.name, esmNotFound.name, cjsInvalid.name].join()]);
+} finally {
+  await sim.close();
+}
+console.log(JSON.stringify(checks));
+`;
+
+const crossCopyChecks = {
+  'the copies differ': true,
+  'ESM AuthenticationError instanceof AuthenticationError': true,
+  'ESM AuthenticationError instanceof ApiError': true,
+  'ESM AuthenticationError instanceof SunoCoverError': true,
+  'ESM AuthenticationError instanceof RateLimitError': false,
+  'ESM AuthenticationError instanceof ConnectionError': false,
+  'ESM AuthenticationError instanceof InvalidArgumentError': false,
+  'CJS AuthenticationError instanceof AuthenticationError': true,
+  'CJS AuthenticationError instanceof ApiError': true,
+  'CJS AuthenticationError instanceof SunoCoverError': true,
+  'CJS AuthenticationError instanceof NotFoundError': false,
+  'CJS AuthenticationError instanceof ConnectionError': false,
+  'ESM NotFoundError instanceof NotFoundError': true,
+  'ESM NotFoundError instanceof ApiError': true,
+  'ESM NotFoundError instanceof SunoCoverError': true,
+  'ESM NotFoundError instanceof RateLimitError': false,
+  'CJS InvalidArgumentError instanceof InvalidArgumentError': true,
+  'CJS InvalidArgumentError instanceof SunoCoverError': true,
+  'CJS InvalidArgumentError instanceof ApiError': false,
+  'a plain Error instanceof CJS SunoCoverError': false,
+  'null instanceof ESM SunoCoverError': false,
+  'names survive': 'AuthenticationError,AuthenticationError,NotFoundError,InvalidArgumentError',
+};
+
 describe('the published package', () => {
   it('passes publint', () => {
     const output = run(
@@ -118,5 +194,32 @@ describe('the published package', () => {
     );
     const output = run('node', ['--input-type=commonjs', '-e', `(async () => {${code}\n})()`], app);
     expect(JSON.parse(output)).toEqual(expected);
+  });
+
+  it('makes instanceof work across the ESM and the CJS copy in one process, subclasses included', () => {
+    writeFileSync(join(app, 'cross-copy.mjs'), crossCopyScript('suno-cover', 'suno-cover'));
+    const output = run('node', ['cross-copy.mjs'], app);
+    expect(Object.fromEntries(JSON.parse(output) as [string, unknown][])).toEqual(crossCopyChecks);
+  });
+
+  it('keeps instanceof across copies and the error names when a bundler minifies both copies', () => {
+    // Minifiers rename classes: the brands must not hang on the class bindings' names.
+    const minify = (entry: string, outfile: string, format: 'esm' | 'cjs') =>
+      buildSync({
+        entryPoints: [join(app, 'node_modules', 'suno-cover', 'dist', entry)],
+        outfile: join(app, outfile),
+        bundle: true,
+        minify: true,
+        format,
+        platform: 'node',
+        logLevel: 'silent',
+      });
+    minify('index.js', 'min-esm.mjs', 'esm');
+    minify('index.cjs', 'min-cjs.cjs', 'cjs');
+    for (const file of ['min-esm.mjs', 'min-cjs.cjs'])
+      expect(readFileSync(join(app, file), 'utf8')).not.toMatch(/class NotFoundError\b/);
+    writeFileSync(join(app, 'cross-min.mjs'), crossCopyScript('./min-esm.mjs', './min-cjs.cjs'));
+    const output = run('node', ['cross-min.mjs'], app);
+    expect(Object.fromEntries(JSON.parse(output) as [string, unknown][])).toEqual(crossCopyChecks);
   });
 });
