@@ -162,14 +162,43 @@ describe('the published package', () => {
     expect(output).toMatch(/All good!/);
   });
 
-  it('passes @arethetypeswrong/cli for every Node 16+ resolution', () => {
-    // attw exits non-zero on any problem, which fails `run`; node10 (no `exports`) is out of scope.
-    const output = run(bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii'], root);
+  it('passes @arethetypeswrong/cli for every resolution: node10, node16 from CJS and ESM, bundler', () => {
+    // attw exits non-zero on any problem, which fails `run`; the default profile checks all four.
+    const output = run(bin('attw'), [tarball, '--format', 'ascii'], root);
     for (const entry of ['"suno-cover"', '"suno-cover/testing"', '"suno-cover/node"']) {
-      const section = output.slice(output.indexOf(entry));
+      const section = output.slice(output.indexOf(entry)).split('***')[0];
+      expect(section).toMatch(/node10: 🟢/);
       expect(section).toMatch(/node16 \(from CJS\): 🟢 \(CJS\)/);
       expect(section).toMatch(/node16 \(from ESM\): 🟢 \(ESM\)/);
+      expect(section).toMatch(/bundler: 🟢/);
     }
+  });
+
+  it('type-checks an app importing every entry under moduleResolution node10, node16 and bundler', () => {
+    writeFileSync(
+      join(app, 'entries.ts'),
+      [
+        "import { NotFoundError, SunoCover } from 'suno-cover';",
+        "import { toNodeHandler } from 'suno-cover/node';",
+        "import { createCoverSimulator } from 'suno-cover/testing';",
+        'export const entries = [SunoCover, NotFoundError, createCoverSimulator, toNodeHandler] as const;',
+      ].join('\n'),
+    );
+    const configs = Object.entries({ node10: 'commonjs', node16: 'node16', bundler: 'esnext' }).map(
+      ([moduleResolution, module]) => {
+        const compilerOptions = {
+          ...{ noEmit: true, strict: true, skipLibCheck: true, target: 'es2022', types: ['node'] },
+          ...{ typeRoots: [join(root, 'node_modules', '@types')], module, moduleResolution },
+        };
+        const file = `tsconfig.${moduleResolution}.json`;
+        writeFileSync(join(app, file), JSON.stringify({ compilerOptions, files: ['entries.ts'] }));
+        return file;
+      },
+    );
+    // One tsc process for the three; it exits non-zero with its report (which fails `run`)
+    // when an entry or its types cannot be resolved.
+    const output = run(bin('tsc'), ['--build', ...configs, '--verbose'], app);
+    expect(output.match(/Building project/g)).toHaveLength(3);
   });
 
   it('holds only dist/ besides package.json, README and LICENSE', () => {
