@@ -6,7 +6,7 @@ both `import` and `require` on this Node.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,10 @@ const run = (command: string, args: string[], cwd: string) =>
 let work: string;
 let tarball: string;
 let app: string;
+let packedSize: number;
+let unpackedSize: number;
+/** The paths in the tarball, as `package/…`. */
+const listing = () => run('tar', ['-tzf', tarball], root).trim().split('\n');
 
 beforeAll(() => {
   if (!existsSync(join(root, 'dist', 'index.js'))) run('npm', ['run', 'build'], root);
@@ -32,9 +36,12 @@ beforeAll(() => {
     run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root),
   ) as {
     filename: string;
-    files: { path: string }[];
+    size: number;
+    unpackedSize: number;
   }[];
   tarball = join(work, packed?.filename ?? '');
+  packedSize = packed?.size ?? 0;
+  unpackedSize = packed?.unpackedSize ?? 0;
   app = join(work, 'app');
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
@@ -201,12 +208,83 @@ describe('the published package', () => {
     expect(output.match(/Building project/g)).toHaveLength(3);
   });
 
-  it('holds only dist/ besides package.json, README and LICENSE', () => {
-    const listing = run('tar', ['-tzf', tarball], root).trim().split('\n');
+  it('holds only dist/ and src/ besides package.json, README and LICENSE', () => {
     expect(
-      listing.every((path) => /^package\/(dist\/|package\.json$|README\.md$|LICENSE$)/.test(path)),
+      listing().every((path) =>
+        /^package\/(dist\/|src\/.+\.ts$|package\.json$|README\.md$|LICENSE$)/.test(path),
+      ),
     ).toBe(true);
-    expect(listing).toContain('package/dist/index.d.cts');
+    expect(listing()).toContain('package/dist/index.d.cts');
+    expect(listing()).toContain('package/src/index.ts');
+  });
+
+  it('ships source maps that name only files in the package (src/), no bundled dependency and no embedded sources', () => {
+    const installed = join(app, 'node_modules', 'suno-cover');
+    const shipped = new Set(listing().map((path) => path.replace(/^package\//, '')));
+    const maps = [...shipped].filter((path) => path.endsWith('.map'));
+    expect(maps.length).toBeGreaterThanOrEqual(6);
+    const named = new Set<string>();
+    for (const path of maps) {
+      const map = JSON.parse(readFileSync(join(installed, path), 'utf8')) as {
+        sources: string[];
+        sourceRoot?: string;
+        sourcesContent?: unknown;
+      };
+      expect({ path, sourcesContent: map.sourcesContent }).toEqual({
+        path,
+        sourcesContent: undefined,
+      });
+      for (const source of map.sources) {
+        const resolved = relative(
+          installed,
+          resolve(installed, dirname(path), map.sourceRoot ?? '', source),
+        );
+        expect({ map: path, source, shipped: shipped.has(resolved) }).toEqual({
+          map: path,
+          source,
+          shipped: true,
+        });
+        named.add(resolved);
+      }
+    }
+    expect([...named].every((path) => path.startsWith('src/'))).toBe(true);
+    // Every map a file points at is there, and every shipped map has its file.
+    for (const path of [...shipped].filter((file) => /\.c?js$/.test(file))) {
+      const pointer = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(
+        readFileSync(join(installed, path), 'utf8'),
+      );
+      if (pointer) expect(shipped.has(join(dirname(path), pointer[1] ?? ''))).toBe(true);
+    }
+    for (const path of maps) expect(shipped.has(path.slice(0, -'.map'.length))).toBe(true);
+  });
+
+  it('points stack traces, with --enable-source-maps, at files in the package: src/ for ours, dist/ for bundled dependencies', () => {
+    // A bad option throws in our code; a refused connection fails inside ky (bundled).
+    const code = `const { SunoCover } = require('suno-cover');
+try { new SunoCover({ apiKey: 'k', baseUrl: 'ftp://x' }); } catch (error) { console.log(error.stack); }
+new SunoCover({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1', maxRetries: 0 }).credits()
+  .catch((error) => console.log(error.cause.stack));`;
+    const output = run('node', ['--enable-source-maps', '-e', code], app);
+    const frames = [
+      ...output.matchAll(/\((\S+\/node_modules\/suno-cover\/(\S+?)):(\d+):\d+\)/g),
+    ].map(([, path = '', file = '', line]) => ({
+      file,
+      text: existsSync(path) ? readFileSync(path, 'utf8').split('\n')[Number(line) - 1] : undefined,
+    }));
+    // Every frame names a file that exists and a line that is there.
+    expect(frames.filter((frame) => frame.text === undefined)).toEqual([]);
+    expect(frames[0]?.file).toMatch(/^src\/.+\.ts$/);
+    expect(frames[0]?.text).toMatch(/InvalidArgumentError/);
+    expect(
+      frames.some((frame) => frame.file === 'dist/index.cjs' && /fetch/.test(frame.text ?? '')),
+    ).toBe(true);
+  });
+
+  it('keeps the packed tarball under 300 KB', () => {
+    console.log(
+      `packed: ${(packedSize / 1024).toFixed(1)} KB, unpacked: ${(unpackedSize / 1024).toFixed(1)} KB`,
+    );
+    expect(packedSize).toBeLessThan(300 * 1024);
   });
 
   it('works through import (ESM)', () => {
