@@ -8,6 +8,7 @@ import {
   ApiError,
   AuthenticationError,
   BadRequestError,
+  CallbackCode,
   CallbackParseError,
   CallbackVerificationError,
   ClientClosedError,
@@ -157,6 +158,18 @@ describe('parsed callbacks', () => {
       expectTypeOf(callback.code).toEqualTypeOf<200>();
       expect.unreachable('code 531 is a failure');
     }
+  });
+
+  it('does not narrow a callback on its code, as its JSDoc says: a failure code is any number', () => {
+    const callback: CoverCallback = parseCoverCallback({
+      code: 200,
+      data: { taskId: 't', images: ['u'] },
+    });
+    if (callback.code === CallbackCode.Success) {
+      expectTypeOf(callback).toEqualTypeOf<CoverCallback>();
+      expect(callback.status).toBe('succeeded');
+    }
+    expectTypeOf<Extract<CoverCallback, { status: 'failed' }>['code']>().toEqualTypeOf<number>();
   });
 });
 
