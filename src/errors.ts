@@ -1,14 +1,97 @@
+/** The `name` of every {@link ApiError}. */
+type ApiErrorName =
+  | 'ApiError'
+  | 'BadRequestError'
+  | 'AuthenticationError'
+  | 'InsufficientCreditsError'
+  | 'NotFoundError'
+  | 'RateLimitError'
+  | 'ServiceUnavailableError'
+  | 'ServerError';
+
+/** The `name` of every {@link ConnectionError}. */
+type ConnectionErrorName = 'ConnectionError' | 'RequestTimeoutError';
+
+/** The `name` of every error suno-cover throws: one literal per class. */
+type SunoCoverErrorName =
+  | 'SunoCoverError'
+  | 'InvalidArgumentError'
+  | ApiErrorName
+  | ConnectionErrorName
+  | 'ResponseValidationError'
+  | 'CallbackParseError'
+  | 'CallbackVerificationError'
+  | 'ListenerError'
+  | 'TaskFailedError'
+  | 'TaskTimeoutError'
+  | 'ClientClosedError'
+  | 'DownloadError';
+
+/**
+An app that both imports (ESM) and requires (CJS) suno-cover holds two copies of every
+class, and plain `instanceof` fails across them. So each class's prototype carries a brand
+from the global symbol registry, keyed by the class's static `name` (which minifiers keep,
+unlike the class binding), and `instanceof` checks for it.
+*/
+// Cached by class name: a `Map` look-up is several times faster than `Symbol.for`.
+const brands = new Map<string, symbol>();
+function brandOf(name: string): symbol {
+  let brand = brands.get(name);
+  if (brand === undefined) {
+    brand = Symbol.for(`suno-cover.${name}`);
+    brands.set(name, brand);
+  }
+  return brand;
+}
+const nativeHasInstance = Function.prototype[Symbol.hasInstance];
+
+/** A class whose instances are `T`, whatever its constructor takes. */
+type Class<T> = abstract new (...args: never[]) => T;
+
+/** Whether `value` is an instance of the class named `name`, by brand: of any copy. */
+const isBranded = (value: unknown, name: string): boolean =>
+  typeof value === 'object' && value !== null && brandOf(name) in value;
+
+/** Brands the prototypes from `target` up to `SunoCoverError`, once per class. */
+function brand(target: Class<unknown>): void {
+  for (let type = target; type !== Error; type = Object.getPrototypeOf(type)) {
+    const key = brandOf(type.name);
+    // Classes are branded from the leaf up, so a branded class has branded ancestors.
+    if (Object.hasOwn(type.prototype, key)) return;
+    Object.defineProperty(type.prototype, key, { value: true });
+  }
+}
+
 /**
 The root of every error suno-cover throws. Catch this to catch them all; aborting a call
 with an `AbortSignal` rejects with the signal's reason instead, as `fetch` does.
+
+`instanceof` works across the ESM and the CJS copy of the package in one app: an error
+thrown by a client loaded with `import` is an instance of the classes loaded with
+`require`, subclasses included.
 */
 export class SunoCoverError extends Error {
-  override name = 'SunoCoverError';
+  static override readonly name: string = 'SunoCoverError';
+  /** The class name, e.g. `'NotFoundError'`. */
+  declare readonly name: SunoCoverErrorName;
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    brand(new.target);
+    this.name = new.target.name as SunoCoverErrorName;
+  }
+
+  /** Plain `instanceof` first (one copy, the common case), then the brand of another copy. */
+  static override [Symbol.hasInstance]<T>(this: Class<T>, value: unknown): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof`
+    return nativeHasInstance.call(this, value) || isBranded(value, this.name);
+  }
 }
 
 /** A method or the client was called with an argument or option it cannot use. */
 export class InvalidArgumentError extends SunoCoverError {
-  override name = 'InvalidArgumentError';
+  static override readonly name = 'InvalidArgumentError';
+  declare readonly name: 'InvalidArgumentError';
 }
 
 /** What {@link ApiError} and its subclasses are built from. */
@@ -33,7 +116,8 @@ The host answered, and the answer was an error: by HTTP status, by the body `cod
 Subclasses exist where callers branch; other codes arrive as a plain `ApiError`.
 */
 export class ApiError extends SunoCoverError {
-  override name = 'ApiError';
+  static override readonly name: string = 'ApiError';
+  declare readonly name: ApiErrorName;
   /** HTTP status of the answer. */
   readonly status: number;
   /** Body `code` of the envelope (see `ApiCode`); the HTTP status when there was none. */
@@ -66,12 +150,14 @@ export class ApiError extends SunoCoverError {
 
 /** 400, 413 or 422: the request was invalid. The message says which parameter. */
 export class BadRequestError extends ApiError {
-  override name = 'BadRequestError';
+  static override readonly name = 'BadRequestError';
+  declare readonly name: 'BadRequestError';
 }
 
 /** 401: the API key is missing, wrong or revoked. */
 export class AuthenticationError extends ApiError {
-  override name = 'AuthenticationError';
+  static override readonly name = 'AuthenticationError';
+  declare readonly name: 'AuthenticationError';
   constructor(details: ApiErrorDetails) {
     super(details, 'Check the API key: pass { apiKey } to new SunoCover() or set SUNO_API_KEY');
   }
@@ -79,7 +165,8 @@ export class AuthenticationError extends ApiError {
 
 /** 402 (and 429 in one host's older scheme, see `msg`): not enough credits. */
 export class InsufficientCreditsError extends ApiError {
-  override name = 'InsufficientCreditsError';
+  static override readonly name = 'InsufficientCreditsError';
+  declare readonly name: 'InsufficientCreditsError';
   constructor(details: ApiErrorDetails) {
     super(details, 'Top up the account, then submit again');
   }
@@ -87,27 +174,32 @@ export class InsufficientCreditsError extends ApiError {
 
 /** 404, or a record-info answer that says the task does not exist. */
 export class NotFoundError extends ApiError {
-  override name = 'NotFoundError';
+  static override readonly name = 'NotFoundError';
+  declare readonly name: 'NotFoundError';
 }
 
 /** 429, 430 or 405 (older scheme): too many requests. `retryAfter` is set when known. */
 export class RateLimitError extends ApiError {
-  override name = 'RateLimitError';
+  static override readonly name = 'RateLimitError';
+  declare readonly name: 'RateLimitError';
 }
 
 /** 455 (maintenance) or 503: the host is temporarily unavailable. */
 export class ServiceUnavailableError extends ApiError {
-  override name = 'ServiceUnavailableError';
+  static override readonly name = 'ServiceUnavailableError';
+  declare readonly name: 'ServiceUnavailableError';
 }
 
 /** HTTP 5xx, or body code 500, 501 or 505. */
 export class ServerError extends ApiError {
-  override name = 'ServerError';
+  static override readonly name = 'ServerError';
+  declare readonly name: 'ServerError';
 }
 
 /** No answer came: DNS, refused or reset connection, TLS failure. `cause` holds the reason. */
 export class ConnectionError extends SunoCoverError {
-  override name = 'ConnectionError';
+  static override readonly name: string = 'ConnectionError';
+  declare readonly name: ConnectionErrorName;
   /** Method and path that failed. */
   readonly endpoint: string;
   constructor(endpoint: string, message: string, options?: ErrorOptions) {
@@ -118,7 +210,8 @@ export class ConnectionError extends SunoCoverError {
 
 /** No answer came within the request `timeout`. */
 export class RequestTimeoutError extends ConnectionError {
-  override name = 'RequestTimeoutError';
+  static override readonly name = 'RequestTimeoutError';
+  declare readonly name: 'RequestTimeoutError';
   /** The timeout that passed, in ms. */
   readonly timeout: number;
   constructor(endpoint: string, timeout: number, host?: string) {
@@ -132,7 +225,8 @@ export class RequestTimeoutError extends ConnectionError {
 
 /** The host answered success, but the body does not have the documented shape. */
 export class ResponseValidationError extends SunoCoverError {
-  override name = 'ResponseValidationError';
+  static override readonly name = 'ResponseValidationError';
+  declare readonly name: 'ResponseValidationError';
   /** Method and path whose answer was unexpected. */
   readonly endpoint: string;
   /** The parsed body (or its text). */
@@ -178,7 +272,8 @@ A callback body is not a valid cover callback: not JSON, the wrong shape, no tas
 too large. The message says what was wrong and where.
 */
 export class CallbackParseError extends SunoCoverError {
-  override name = 'CallbackParseError';
+  static override readonly name = 'CallbackParseError';
+  declare readonly name: 'CallbackParseError';
   /** Where in the body the problem is, e.g. `data.taskId`; empty for the whole body. */
   readonly path: string;
   /** The body was refused for its size, unread (a receiver answers 413). */
@@ -204,7 +299,8 @@ export type CallbackVerificationReason =
 
 /** A callback could not be proven to come from the host; nothing was dispatched. */
 export class CallbackVerificationError extends SunoCoverError {
-  override name = 'CallbackVerificationError';
+  static override readonly name = 'CallbackVerificationError';
+  declare readonly name: 'CallbackVerificationError';
   /** Which check failed. */
   readonly reason: CallbackVerificationReason;
   constructor(reason: CallbackVerificationReason, message: string, options?: ErrorOptions) {
@@ -215,7 +311,8 @@ export class CallbackVerificationError extends SunoCoverError {
 
 /** A listener of an SDK event threw or rejected; delivery to other listeners went on. */
 export class ListenerError extends SunoCoverError {
-  override name = 'ListenerError';
+  static override readonly name = 'ListenerError';
+  declare readonly name: 'ListenerError';
   /** The event whose listener failed. */
   readonly event: string;
   constructor(event: string, cause: unknown) {
@@ -229,7 +326,8 @@ export class ListenerError extends SunoCoverError {
 
 /** A cover task ended without images. `wait()` rejects with this. */
 export class TaskFailedError extends SunoCoverError {
-  override name = 'TaskFailedError';
+  static override readonly name = 'TaskFailedError';
+  declare readonly name: 'TaskFailedError';
   /** The cover task id. */
   readonly taskId: string;
   /** The host's code (see `CallbackCode`), or the record's `errorCode`. */
@@ -266,13 +364,14 @@ export class TaskFailedError extends SunoCoverError {
 
 /** A `wait()` gave up before the task ended. The task may still end later. */
 export class TaskTimeoutError extends SunoCoverError {
-  override name = 'TaskTimeoutError';
+  static override readonly name = 'TaskTimeoutError';
+  declare readonly name: 'TaskTimeoutError';
   readonly taskId: string;
   /** The last status seen, or `'unknown'` before the first poll. */
-  readonly lastStatus: string;
+  readonly lastStatus: 'pending' | 'generating' | 'unknown';
   /** How long the wait lasted, in ms. */
   readonly waited: number;
-  constructor(taskId: string, lastStatus: string, waited: number) {
+  constructor(taskId: string, lastStatus: TaskTimeoutError['lastStatus'], waited: number) {
     super(
       `Gave up waiting for cover task ${taskId} after ${waited} ms (last status: ${lastStatus})`,
     );
@@ -284,7 +383,8 @@ export class TaskTimeoutError extends SunoCoverError {
 
 /** The client was closed: waits end, and nothing new is tracked. */
 export class ClientClosedError extends SunoCoverError {
-  override name = 'ClientClosedError';
+  static override readonly name = 'ClientClosedError';
+  declare readonly name: 'ClientClosedError';
   constructor() {
     super('The SunoCover client was closed (suno.close()); create a new one to track tasks');
   }
@@ -312,7 +412,8 @@ An image could not be downloaded (`fetchCover`, `downloadCovers`), after `attemp
 when the failure was worth retrying. No partial file is left behind.
 */
 export class DownloadError extends SunoCoverError {
-  override name = 'DownloadError';
+  static override readonly name = 'DownloadError';
+  declare readonly name: 'DownloadError';
   /** The image URL, in full (the message leaves out its query, which may hold a signature). */
   readonly url: string;
   /** The HTTP status of the last answer, when there was one. */

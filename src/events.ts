@@ -3,7 +3,7 @@ The typed events of suno-cover, shared by the client and (with the tracking laye
 task. Every task event is a plain object with `type`, `taskId`, `source` and `at`, so a
 listener can log or forward it as it is. No event carries the API key or webhook secret.
 */
-import { ListenerError, type SunoCoverError } from './errors.js';
+import { ListenerError, type SunoCoverError, type TaskTimeoutError } from './errors.js';
 import type { CoverCallback } from './schemas.js';
 
 /** How the SDK learnt what an event reports. */
@@ -40,7 +40,7 @@ export interface StatusEvent extends TaskEventBase {
 export interface TimeoutEvent extends TaskEventBase {
   type: 'timeout';
   /** The last status seen, or `'unknown'` before the first poll. */
-  lastStatus: string;
+  lastStatus: TaskTimeoutError['lastStatus'];
   /** How long it waited, in ms. */
   waited: number;
 }

@@ -221,6 +221,10 @@ export const coverCallbackSchema = z.pipe(
 /**
 A parsed cover callback: `status: 'succeeded'` with its images, or `status: 'failed'` with
 the host's code (see `CallbackCode`), `refunded` and `retryable`. `msg` is verbatim.
+
+Narrow it on `status`. A failure keeps any code the host sent, so its `code` is a plain
+`number`, and TypeScript cannot tell from `code === CallbackCode.Success` that a callback
+is not a failure (it has no "number but 200" type).
 */
 export type CoverCallback = z.output<typeof coverCallbackSchema>;
 

@@ -154,6 +154,9 @@ async function webSignatureMatches(
 Produces the headers a signing host sends with a callback, so tests can make valid signed
 callbacks (the simulator in `suno-cover/testing` uses it too).
 
+Async: `await` it. A promise spread into a headers object adds nothing (`{ ...promise }` is
+`{}`); TypeScript rejects that spread where the headers are typed, as `fetch`'s are.
+
 @example
 ```ts
 const headers = await signCoverCallback({ taskId, secret: process.env.SUNO_WEBHOOK_SECRET! });
