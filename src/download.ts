@@ -5,6 +5,7 @@ p-retry with the request layer's policy (internal/retry.ts), and one timer per a
 bounds the headers and the body alike.
 */
 import { DownloadError, type DownloadFailureReason, InvalidArgumentError } from './errors.js';
+import { concatBytes } from './internal/bytes.js';
 import { loadLibraries } from './internal/http.js';
 import {
   isRetryableHttpStatus,
@@ -379,13 +380,7 @@ async function readHead(
     head.push(next.value);
     size += next.value.byteLength;
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of head) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(head, size);
 }
 
 /** The image type of the first bytes, for the formats hosts serve. */

@@ -13,6 +13,7 @@ import {
   NotFoundError,
   SunoCoverError,
 } from './errors.js';
+import { concatBytes } from './internal/bytes.js';
 import { constantTimeEqual } from './internal/compare.js';
 import { checkKeys } from './internal/keys.js';
 import type { NormalizedOptions } from './options.js';
@@ -432,12 +433,5 @@ async function readRequestBody(
   } finally {
     clearTimeout(timer);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(chunks, size);
 }

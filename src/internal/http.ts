@@ -18,6 +18,7 @@ import {
 import type { RetryEvent } from '../events.js';
 import { checkRequestOptions, type NormalizedOptions, type RequestOptions } from '../options.js';
 import { describeIssue, envelopeSchema } from '../schemas.js';
+import { concatBytes } from './bytes.js';
 import type { WindowLimiter } from './limiter.js';
 import { isRetryable, parseRetryAfter, retryDelay, sleep } from './retry.js';
 
@@ -115,13 +116,7 @@ async function readText(
     void reader.cancel().catch(noop);
     throw error;
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(concatBytes(chunks, size));
 }
 
 let libraries: Promise<[typeof import('ky'), typeof import('p-retry')]> | undefined;
