@@ -79,7 +79,10 @@ describe('the debug log', () => {
 
     const text = lines.map((line) => line.text).join('\n');
     expect(lines.every((line) => line.level === 'debug')).toBe(true);
-    expect(text).toMatch(/suno-cover: GET \/api\/v1\/generate\/credit → HTTP 503 in \d+ ms/);
+    expect(text).toMatch(
+      /suno-cover: GET \/api\/v1\/generate\/credit → HTTP 503 in \d+ ms, attempt 1\n/,
+    );
+    expect(text).toMatch(/GET \/api\/v1\/generate\/credit → HTTP 401 in \d+ ms, attempt 2/);
     expect(text).toMatch(/retry 1 of 2 in 0 ms after ServiceUnavailableError/);
     expect(text).toMatch(/POST \/api\/v1\/suno\/cover\/generate → HTTP 200/);
     expect(text).toMatch(/callback for task .+: succeeded \((settled|duplicate)\)/);

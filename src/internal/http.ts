@@ -152,6 +152,7 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
     endpoint: string,
     timeout: number,
     signal: AbortSignal | undefined,
+    number: number,
   ): Promise<z.output<Schema>> {
     // Before the timeout starts: waiting for a slot is not the host being slow.
     await spec.limiter?.take(signal);
@@ -204,7 +205,9 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
               `could not reach ${host}: ${options.redact(describeNetworkError(error))}`,
               { cause: error },
             );
-      log.debug(`${endpoint} failed after ${Date.now() - started} ms: ${failure.message}`);
+      log.debug(
+        `${endpoint} failed after ${Date.now() - started} ms, attempt ${number}: ${failure.message}`,
+      );
       throw failure;
     } finally {
       clearTimeout(handle);
@@ -214,7 +217,7 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
     if (log.debugEnabled) {
       const requestId = headers.get('x-request-id') ?? headers.get('request-id');
       log.debug(
-        `${endpoint} → HTTP ${status} in ${Date.now() - started} ms${requestId ? ` (request id ${requestId})` : ''}`,
+        `${endpoint} → HTTP ${status} in ${Date.now() - started} ms, attempt ${number}${requestId ? `, request id ${requestId}` : ''}`,
       );
     }
     // A host may echo the Authorization header in its msg: no secret leaves in an error.
@@ -233,7 +236,7 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
       const retries = requestOptions.maxRetries ?? options.maxRetries;
       try {
         const { api, pRetry } = await load();
-        return await pRetry(() => attempt(api, spec, endpoint, timeout, signal), {
+        return await pRetry((number) => attempt(api, spec, endpoint, timeout, signal, number), {
           retries,
           // The delay is ours (Retry-After or backoff), slept in shouldRetry; p-retry adds none.
           minTimeout: 0,
