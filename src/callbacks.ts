@@ -38,13 +38,14 @@ taken as already parsed. Throws `CallbackParseError`.
 export function decodeCallbackBody(body: unknown, maxBytes = DEFAULT_MAX_CALLBACK_BYTES): unknown {
   let text: string;
   if (typeof body === 'string') {
-    if (body === lastText) return lastValue;
     // Each UTF-16 unit is at most 3 UTF-8 bytes: only measure exactly when it could matter.
+    // Before the cache: the same body may come with a smaller `maxBytes` the second time.
     if (body.length > maxBytes / 3 && new TextEncoder().encode(body).length > maxBytes) {
       throw new CallbackParseError(`the body is larger than ${maxBytes} bytes`, '', {
         tooLarge: true,
       });
     }
+    if (body === lastText) return lastValue;
     text = body;
   } else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
     if (body.byteLength > maxBytes)

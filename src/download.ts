@@ -7,6 +7,7 @@ bounds the headers and the body alike.
 import { DownloadError, type DownloadFailureReason, InvalidArgumentError } from './errors.js';
 import { concatBytes } from './internal/bytes.js';
 import { loadLibraries } from './internal/http.js';
+import { checkKeys } from './internal/keys.js';
 import {
   isRetryableHttpStatus,
   maxRetryAfter,
@@ -14,7 +15,14 @@ import {
   retryDelay,
   sleep,
 } from './internal/retry.js';
-import { checkDuration, checkNumber, checkUrl, describe } from './options.js';
+import {
+  checkDuration,
+  checkHeaders,
+  checkNumber,
+  checkSignal,
+  checkUrl,
+  describe,
+} from './options.js';
 
 /** Options of `fetchCover()`. */
 export interface FetchCoverOptions {
@@ -158,6 +166,8 @@ interface Settings {
   read: ((response: Response) => Promise<unknown>) | undefined;
 }
 
+const fetchCoverKeys = ['signal', 'retries', 'timeout', 'maxBytes', 'fetch', 'headers', 'read'];
+
 function normalize(
   url: string,
   options: FetchCoverOptions & { read?: ((response: Response) => Promise<unknown>) | undefined },
@@ -168,6 +178,8 @@ function normalize(
       `fetchCover(url, options) takes an options object, got ${describe(options)}`,
     );
   }
+  checkKeys('fetchCover(url, options)', options, fetchCoverKeys);
+  checkSignal('fetchCover(url, options)', options.signal);
   const retries = checkNumber('retries', options.retries, 3, 0, 10);
   if (!Number.isInteger(retries)) {
     throw new InvalidArgumentError(`\`retries\` must be an integer from 0 to 10, got ${retries}`);
@@ -194,7 +206,8 @@ function normalize(
     ),
     // Looked up per call, so that a fetch patched later is used; called unbound.
     fetch: (input, init) => (userFetch ? userFetch(input, init) : globalThis.fetch(input, init)),
-    headers: { accept: 'image/*', ...options.headers },
+    // Checked as the client's are: no line break can smuggle a header, no value is echoed.
+    headers: { accept: 'image/*', ...checkHeaders(options.headers) },
     read: options.read,
   };
 }

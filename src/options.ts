@@ -465,7 +465,7 @@ function checkApiKey(apiKey: unknown): string {
   return trimmed;
 }
 
-function checkHeaders(value: unknown): Record<string, string> {
+export function checkHeaders(value: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
   if (value === undefined) return headers;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -563,7 +563,7 @@ export function pickCallbackUrl(
   return checkUrl(callbackUrl === undefined ? 'callBackUrl' : 'callbackUrl', given);
 }
 
-function checkSignal(where: string, value: unknown): AbortSignal | undefined {
+export function checkSignal(where: string, value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
   const signal = value as Partial<AbortSignal> | null;
   if (

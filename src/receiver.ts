@@ -100,7 +100,9 @@ function answerFor(error: unknown): CallbackAnswer {
       ? reject(413, 'payload_too_large', error.message)
       : reject(400, 'invalid_callback', error.message);
   }
-  if (error instanceof SunoCoverError) return reject(503, 'unavailable', error.message);
+  // The detail (an API error, a host name) is for the log, not for whoever posted.
+  if (error instanceof SunoCoverError)
+    return reject(503, 'unavailable', 'the callback could not be confirmed now; retry later');
   throw error;
 }
 
@@ -317,7 +319,9 @@ export class CallbackReceiver {
       try {
         details = await this.#deps.tracker.confirm(taskId, Date.now() + confirmBudget);
       } catch (error) {
-        if (error instanceof NotFoundError) {
+        // A task this client tracks is real: its record may lag (hosts create it late), so
+        // the host is asked to retry (503) rather than told the callback is forged (401).
+        if (error instanceof NotFoundError && !this.#deps.tracker.isTracked(taskId)) {
           throw new CallbackVerificationError('unconfirmed', 'the API knows no such task', {
             cause: error,
           });
@@ -325,9 +329,9 @@ export class CallbackReceiver {
         throw error;
       }
       if (!isTerminalStatus(details.status)) {
-        throw new CallbackVerificationError(
-          'unconfirmed',
-          `the callback says ${callback.status} but the API says ${details.status}`,
+        // The record lags the callback: 503, and the host sends it again.
+        throw new SunoCoverError(
+          `the callback says ${callback.status} but the API still says ${details.status}`,
         );
       }
       outcome = outcomeOfDetails(details);

@@ -207,6 +207,7 @@ export class Tracker {
     this.store = new OutcomeStore(options.recentOutcomes.maxSize, options.recentOutcomes.maxAge);
     this.#scheduler = new Scheduler({
       interval: options.pollInterval,
+      maxPause: options.maxRetryAfter,
       jitter: 0.1,
       maxConcurrent: options.maxConcurrentPolls,
       maxPerSecond: options.maxPollsPerSecond,
@@ -253,6 +254,11 @@ export class Tracker {
     if (this.#options.pollingMode === 'always')
       this.#scheduler.schedule(taskId, pollNow ? 0 : undefined);
     this.#armSweep(Date.now() + this.#options.trackTimeout);
+  }
+
+  /** Whether this client tracks the task (submitted or resumed here, not settled yet). */
+  isTracked(taskId: string): boolean {
+    return this.#tracked.has(taskId);
   }
 
   /** The last status known for a task. */
@@ -523,12 +529,8 @@ export class Tracker {
 
   async #poll(taskId: string): Promise<void> {
     const tracked = this.#tracked.get(taskId);
+    // (trackTimeout is the sweep's alone: see #sweep.)
     if (!tracked) return;
-    if (tracked.waiters.size === 0 && Date.now() - tracked.since > this.#options.trackTimeout) {
-      this.#timedOut(tracked, Date.now() - tracked.since);
-      this.#untrack(taskId);
-      return;
-    }
     let details: CoverDetails;
     try {
       // One request per poll, no retries: the scheduler's caps then bound every poll
@@ -603,10 +605,8 @@ export class Tracker {
       return;
     }
     if (error instanceof RateLimitError) {
-      // Capped as a request's wait is: one answer must not stop polling for a day.
-      this.#scheduler.slowDown(
-        Math.min(error.retryAfter ?? this.#options.pollInterval, this.#options.maxRetryAfter),
-      );
+      // The scheduler caps the pause at `maxRetryAfter`.
+      this.#scheduler.slowDown(error.retryAfter ?? this.#options.pollInterval);
     }
     this.#scheduler.schedule(tracked.taskId);
   }

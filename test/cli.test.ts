@@ -510,6 +510,24 @@ describe('suno-cover listen', () => {
     expect(await running.exited).toBe(130);
   });
 
+  it('prints what a sender controls without escape sequences and at most 200 characters', async () => {
+    const { running, url } = await listening([]);
+    const sequence = '\u001b]0;owned\u0007\u001b[2J';
+    await post(
+      url,
+      JSON.stringify({ code: 501, msg: `failed ${sequence}`, data: { taskId: `t-${sequence}` } }),
+    );
+    await post(url, JSON.stringify({ code: 'x', data: { taskId: 'y'.repeat(5_000) } }));
+    await running.waitFor('stdout', /5000 characters|characters\)/);
+    const out = running.out.stdout;
+    expect(out).not.toContain('\u001b');
+    expect(out).not.toContain('\u0007');
+    expect(out).toContain('failed ?]0;owned??[2J');
+    expect(out).not.toContain('y'.repeat(201));
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(130);
+  });
+
   it('says a signed callback was not verified when it has no secret', async () => {
     const { running, url } = await listening(['--json']);
     const answer = await post(

@@ -179,6 +179,27 @@ describe('fetchCover', () => {
       await rejection(fetchCover('https://example.com/a.png', { retries: 1.5 })),
     ).toBeInstanceOf(InvalidArgumentError);
   });
+
+  it('refuses a header value with a line break without echoing it, and unknown options', async () => {
+    const secret = 'Bearer sk-header-0123456789';
+    const error = await rejection(
+      fetchCover('https://example.com/a.png', { headers: { authorization: `${secret}\nx: 1` } }),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).not.toContain('sk-header');
+    await expect(fetchCover('https://example.com/a.png', { retry: 2 } as never)).rejects.toThrow(
+      /unknown option `retry`: did you mean `retries`\?/,
+    );
+    await expect(
+      downloadCovers(
+        { taskId: 't', images: ['https://example.com/a.png'] },
+        {
+          dir: tempDir(),
+          signal: 'stop' as never,
+        },
+      ),
+    ).rejects.toThrow(/`signal` must be an AbortSignal/);
+  });
 });
 
 describe('downloadCovers', () => {

@@ -286,3 +286,49 @@ it('refuses image URLs that are not http(s): a callback with one is a 400 naming
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(seen.callbacks).toBe(0);
 });
+
+it('caps the polling pause a 429 on a confirmation can cause at maxRetryAfter', async () => {
+  const { sim } = await setup({ pendingMs: 5, generatingMs: 5 });
+  sim.scenario('music-1', { callback: 'drop' });
+  sim.scenario('music-2', { callback: 'drop' });
+  const suno = new SunoCover({
+    ...sim.clientOptions,
+    confirmCallbacks: true,
+    maxRetryAfter: 300,
+  });
+  const url = await nodeReceiver(suno);
+  const first = await suno.covers.generate({ taskId: 'music-1' });
+  await first.wait({ timeout: 5_000 });
+  const second = await suno.covers.generate({ taskId: 'music-2' });
+  // The confirmation of a forged callback meets a 429 asking for a day.
+  sim.fail('record-info', { code: 429, retryAfter: 86_400 });
+  const forged = await post(url, { code: 501, msg: 'x', data: { taskId: 'forged-1' } });
+  expect(forged.status).toBe(503);
+  expect((await second.wait({ timeout: 5_000 })).source).toBe('poll');
+});
+
+it('answers 503, not 401, to a genuine callback that races a record the API has not updated', async () => {
+  const { sim } = await setup({ pendingMs: 5, generatingMs: 5 });
+  sim.scenario('music-1', { callback: 'drop', unknownMs: 60_000 });
+  const suno = new SunoCover({ ...sim.clientOptions, confirmCallbacks: true });
+  const url = await nodeReceiver(suno);
+  const task = await suno.covers.generate({ taskId: 'music-1' });
+  const answer = await post(url, {
+    code: 200,
+    msg: 'success',
+    data: { taskId: task.taskId, images: ['https://cdn.example/1.png'] },
+  });
+  // The host retries a 503; a 401 would have lost the callback for good.
+  expect(answer.status).toBe(503);
+  // The answer says nothing of the API error behind it.
+  expect(answer.text).not.toMatch(/record-info|HTTP|127\.0\.0\.1/);
+  suno.close();
+});
+
+it('still answers 401 for a task the API does not know and this client never submitted', async () => {
+  const { sim } = await setup({ unknownTask: 'null-data' });
+  const suno = new SunoCover({ ...sim.clientOptions, confirmCallbacks: true });
+  const url = await nodeReceiver(suno);
+  const answer = await post(url, { code: 501, msg: 'x', data: { taskId: 'never-submitted' } });
+  expect(answer.status).toBe(401);
+});

@@ -185,6 +185,47 @@ describe('secrets in what a host sends back', () => {
   });
 });
 
+describe('what redaction must not touch', () => {
+  it('returns image URLs that carry a token= of their own unchanged', async () => {
+    const { sim, suno } = await setup({}, { callbackToken: 'tok-0123456789abcdef' });
+    const image = 'https://cdn.example/c.png?alt=media&token=abc-123';
+    sim.fail('record-info', {
+      body: JSON.stringify({
+        code: 200,
+        msg: 'success',
+        data: { taskId: 'c-1', successFlag: 1, response: { images: [image] } },
+      }),
+    });
+    expect((await suno.covers.get('c-1')).images).toEqual([image]);
+  });
+
+  it('redacts a short key only where it stands alone in host text', async () => {
+    const { sim } = await setup({ apiKey: 'k7' });
+    const suno = new SunoCover({ apiKey: 'k7', baseUrl: sim.url });
+    sim.fail('credit', { code: 401, msg: 'bad key k7 (k7x, xk7)' });
+    const error = await rejection(suno.credits());
+    expect((error as ApiError).msg).toBe('bad key [redacted] (k7x, xk7)');
+  });
+
+  it('keeps no request details of a custom fetch in a ConnectionError cause', async () => {
+    const suno = new SunoCover({
+      apiKey: 'sk-custom-fetch-0123456789',
+      baseUrl: 'http://127.0.0.1:1',
+      maxRetries: 0,
+      fetch: async (request) => {
+        // A wrapper that attaches what it sent to its error, as got and axios do.
+        throw Object.assign(new Error('socket hang up'), {
+          code: 'ECONNRESET',
+          options: { headers: Object.fromEntries(request.headers) },
+        });
+      },
+    });
+    const error = await rejection(suno.credits());
+    expect(inspect(error, { depth: 10 })).not.toContain('sk-custom-fetch-0123456789');
+    expect(((error as Error).cause as { code?: string }).code).toBe('ECONNRESET');
+  });
+});
+
 describe('redirects', () => {
   it.each([301, 302, 303, 307, 308])(
     'refuses a %i to another origin, which receives nothing',

@@ -410,3 +410,13 @@ describe('the hand-written callback reader', () => {
     fc.assert(fc.property(fc.anything(), same), { numRuns: 1_000 });
   });
 });
+
+it('applies a smaller maxBytes to a body it has just parsed', () => {
+  const body = JSON.stringify({
+    code: 200,
+    msg: 'success',
+    data: { taskId: 't-1', images: ['https://cdn.example/1.png'] },
+  });
+  expect(parseCoverCallback(body).taskId).toBe('t-1');
+  expect(() => parseCoverCallback(body, { maxBytes: 20 })).toThrow(/larger than 20 bytes/);
+});

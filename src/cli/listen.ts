@@ -67,11 +67,20 @@ export async function listen(context: Context): Promise<never> {
     dispatched = event;
   });
 
-  const report = (entry: Received) => {
+  const report = (received: Received) => {
     if (out.json) {
-      out.jsonLine(entry);
+      out.jsonLine(received);
       return;
     }
+    // Whoever reaches the tunnel writes these fields: no escape sequence reaches the terminal.
+    const entry: Received = {
+      ...received,
+      path: printable(received.path),
+      ...(received.taskId === undefined ? {} : { taskId: printable(received.taskId) }),
+      ...(received.message === undefined ? {} : { message: printable(received.message) }),
+      ...(received.msg === undefined ? {} : { msg: printable(received.msg) }),
+      ...(received.images === undefined ? {} : { images: received.images.map(printable) }),
+    };
     const time = new Date(entry.at).toTimeString().slice(0, 8);
     const head = `${out.dim(time)}  ${entry.method} ${entry.path}  ${
       entry.accepted ? out.green(String(entry.status)) : out.red(String(entry.status))
@@ -255,12 +264,19 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+/** Sender text for a terminal: control characters (C0, DEL, C1) shown as `?`, at most 200 characters. */
+function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}… (${clean.length} characters)` : clean;
+}
+
 /** The task id of a body that was refused, when it has one, for the printout. */
 function taskIdOf(body: Buffer): string | undefined {
   try {
     const data = (JSON.parse(body.toString('utf8')) as { data?: Record<string, unknown> }).data;
     const id = data?.taskId ?? data?.task_id;
-    return typeof id === 'string' ? id : undefined;
+    return typeof id === 'string' ? id.slice(0, 256) : undefined;
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@
 printing its URL and key, then every request and callback it handles.
 */
 import { createCoverSimulator } from 'suno-cover/testing';
+import { displayUrl } from '../internal/log.js';
 import { parseDuration, parsePort, text, UsageError } from './args.js';
 import { listenError, stopped } from './listen.js';
 import type { Context } from './tasks.js';
@@ -70,7 +71,7 @@ export async function simulate(context: Context): Promise<never> {
       if (!attempt || (attempt.status === undefined && attempt.error === undefined)) break;
       callbacks++;
       out.info(
-        `${out.dim(new Date(attempt.at).toTimeString().slice(0, 8))}  callback → ${attempt.url} (attempt ${attempt.attempt}): ${
+        `${out.dim(new Date(attempt.at).toTimeString().slice(0, 8))}  callback → ${displayUrl(attempt.url)} (attempt ${attempt.attempt}): ${
           attempt.status ?? attempt.error
         }`,
       );

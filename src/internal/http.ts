@@ -20,6 +20,7 @@ import { checkRequestOptions, type NormalizedOptions, type RequestOptions } from
 import { describeIssue, envelopeSchema } from '../schemas.js';
 import { concatBytes } from './bytes.js';
 import type { WindowLimiter } from './limiter.js';
+import type { Redact } from './log.js';
 import { isRetryable, parseRetryAfter, retryDelay, sleep } from './retry.js';
 
 /** One API call, described by the resource that makes it. */
@@ -52,6 +53,8 @@ export interface Http {
 const timedOut = new Error('suno-cover: the attempt timed out');
 
 const noop = () => {};
+
+const decoder = new TextDecoder();
 
 /**
 The API never redirects. Following one would send the request (and a generate body with a
@@ -116,7 +119,7 @@ async function readText(
     void reader.cancel().catch(noop);
     throw error;
   }
-  return new TextDecoder().decode(concatBytes(chunks, size));
+  return decoder.decode(concatBytes(chunks, size));
 }
 
 let libraries: Promise<[typeof import('ky'), typeof import('p-retry')]> | undefined;
@@ -203,11 +206,14 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
             new ConnectionError(
               endpoint,
               `could not reach ${host}: ${options.redact(describeNetworkError(error))}`,
-              { cause: error },
+              // The global fetch's own error never holds the request; a user's fetch (a
+              // got- or axios-style wrapper) may attach its options, headers included.
+              { cause: options.fetch ? sanitizedCause(error, options.redact) : error },
             );
-      log.debug(
-        `${endpoint} failed after ${Date.now() - started} ms, attempt ${number}: ${failure.message}`,
-      );
+      if (log.debugEnabled)
+        log.debug(
+          `${endpoint} failed after ${Date.now() - started} ms, attempt ${number}: ${failure.message}`,
+        );
       throw failure;
     } finally {
       clearTimeout(handle);
@@ -220,8 +226,7 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
         `${endpoint} → HTTP ${status} in ${Date.now() - started} ms, attempt ${number}${requestId ? `, request id ${requestId}` : ''}`,
       );
     }
-    // A host may echo the Authorization header in its msg: no secret leaves in an error.
-    return readEnvelope(spec, endpoint, status, statusText, headers, options.redact(text));
+    return readEnvelope(spec, endpoint, status, statusText, headers, text, options.redact);
   }
 
   const { log } = options;
@@ -304,6 +309,7 @@ function readEnvelope<Schema extends z.ZodMiniType>(
   statusText: string,
   headers: Headers,
   text: string,
+  redact: Redact,
 ): z.output<Schema> {
   const ok = status >= 200 && status < 300;
   const retryAfter = parseRetryAfter(headers.get('retry-after'));
@@ -313,20 +319,40 @@ function readEnvelope<Schema extends z.ZodMiniType>(
   } catch {
     // Not JSON: an HTTP error decides below; a 2xx without JSON is a validation error.
   }
+  // What an error keeps of the answer. A host may echo the Authorization header in its msg,
+  // so host text is redacted here, on the error paths only: the data a call returns (image
+  // URLs with a `token=` of their own among them) is never rewritten.
+  const kept = (): unknown => {
+    const clean = redact(text);
+    if (clean === text) return body;
+    try {
+      return JSON.parse(clean);
+    } catch {
+      return clean;
+    }
+  };
   const envelope = envelopeSchema.safeParse(body);
   if (envelope.success && envelope.data.code !== 200) {
-    const { code, msg } = envelope.data;
-    const details = { status, code, msg, endpoint, body, retryAfter };
+    const { code } = envelope.data;
+    const details = {
+      status,
+      code,
+      msg: redact(envelope.data.msg),
+      endpoint,
+      body: kept(),
+      retryAfter,
+    };
     if (code !== 404 && spec.notFoundCodes?.includes(code)) throw new NotFoundError(details);
     throw apiErrorFor(details, true);
   }
   if (!ok) {
-    const msg =
-      envelope.success && envelope.data.msg ? envelope.data.msg : statusText || `HTTP ${status}`;
-    throw apiErrorFor({ status, code: status, msg, endpoint, body, retryAfter }, false);
+    const msg = redact(
+      envelope.success && envelope.data.msg ? envelope.data.msg : statusText || `HTTP ${status}`,
+    );
+    throw apiErrorFor({ status, code: status, msg, endpoint, body: kept(), retryAfter }, false);
   }
   if (!envelope.success) {
-    throw new ResponseValidationError(endpoint, body, [
+    throw new ResponseValidationError(endpoint, kept(), [
       {
         path: [],
         message:
@@ -337,20 +363,21 @@ function readEnvelope<Schema extends z.ZodMiniType>(
   const { data } = envelope.data;
   if (spec.nullDataIsNotFound && (data === null || data === undefined)) {
     // Said as the host said it: code 200 with no record, not an invented 404.
-    const { code, msg } = envelope.data;
+    const { code } = envelope.data;
+    const msg = redact(envelope.data.msg);
     throw new NotFoundError({
       status,
       code,
       msg: `no such record (the host answered code ${code}${msg ? ` "${msg}"` : ''} with data: ${data === null ? 'null' : 'missing'})`,
       endpoint,
-      body,
+      body: kept(),
     });
   }
   const parsed = spec.data.safeParse(data);
   if (!parsed.success) {
     throw new ResponseValidationError(
       endpoint,
-      body,
+      kept(),
       parsed.error.issues.map((issue) => ({
         path: ['data', ...issue.path],
         message: describeIssue(issue),
@@ -358,6 +385,14 @@ function readEnvelope<Schema extends z.ZodMiniType>(
     );
   }
   return parsed.data;
+}
+
+/** A plain copy of a user fetch's error: its message (redacted) and code, nothing else. */
+function sanitizedCause(error: unknown, redact: Redact): Error {
+  const copy = new Error(redact(error instanceof Error ? error.message : String(error)));
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') Object.assign(copy, { code });
+  return copy;
 }
 
 function describeNetworkError(error: unknown): string {

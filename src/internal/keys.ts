@@ -21,6 +21,15 @@ export function checkKeys(where: string, value: object, known: readonly string[]
 /** The known key nearest to `key`, when it is near enough to be a typo. */
 function closest(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
+  // A name shortened or lengthened (`retry` for `retries`) is as likely as a typo: a long
+  // enough shared beginning counts.
+  const stem = known.find((candidate) => {
+    const name = candidate.toLowerCase();
+    let shared = 0;
+    while (shared < name.length && name[shared] === lower[shared]) shared++;
+    return shared >= 4 && shared >= 0.6 * Math.min(name.length, lower.length);
+  });
+  if (stem) return stem;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {

@@ -18,20 +18,26 @@ export interface Logger {
 
 export const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 
-/** Secrets shorter than this are not searched for in text: they would match ordinary words. */
+/** Secrets shorter than this are redacted only where they stand alone, not inside words. */
 const minSecretLength = 6;
 
 /** Replaces every secret, `Bearer …` credential and `token=` query value in a text. */
 export type Redact = (text: string) => string;
 
 export function createRedact(secrets: readonly (string | undefined)[]): Redact {
-  const found = secrets.filter(
-    (secret): secret is string => secret !== undefined && secret.length >= minSecretLength,
-  );
+  const given = secrets.filter((secret): secret is string => secret !== undefined && secret !== '');
+  const long = given.filter((secret) => secret.length >= minSecretLength);
+  // A short secret ('k' in a test) replaced everywhere would mangle every word that holds it.
+  const short = given
+    .filter((secret) => secret.length < minSecretLength)
+    .map(
+      (secret) =>
+        new RegExp(`(?<![\\w-])${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g'),
+    );
   return (text) => {
     let out = text;
-    for (const secret of found)
-      if (out.includes(secret)) out = out.replaceAll(secret, '[redacted]');
+    for (const secret of long) if (out.includes(secret)) out = out.replaceAll(secret, '[redacted]');
+    for (const pattern of short) out = out.replace(pattern, '[redacted]');
     if (out.includes('earer ')) out = out.replace(/\b(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
     if (out.includes('token=')) out = out.replace(/([?&]token=)[^&#\s"']*/g, '$1[redacted]');
     return out;
@@ -46,22 +52,20 @@ export function displayUrl(url: string): string {
 export interface Log {
   /** Whether `debug` lines are written: hot paths check it before building a line. */
   readonly debugEnabled: boolean;
-  error(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  debug(message: string, fields?: Record<string, unknown>): void;
+  error(message: string): void;
+  warn(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
 }
 
 export function createLog(logger: Logger, level: LogLevel, redact: Redact): Log {
   const rank = logLevels.indexOf(level);
   const write =
     (name: Exclude<LogLevel, 'off'>) =>
-    (message: string, fields?: Record<string, unknown>): void => {
+    (message: string): void => {
       if (logLevels.indexOf(name) > rank) return;
-      const line = redact(`suno-cover: ${message}`);
       try {
-        if (fields === undefined) logger[name](line);
-        else logger[name](line, redactFields(fields, redact));
+        logger[name](redact(`suno-cover: ${message}`));
       } catch {
         // A broken logger must not break a request or a callback answer.
       }
@@ -73,17 +77,4 @@ export function createLog(logger: Logger, level: LogLevel, redact: Redact): Log 
     info: write('info'),
     debug: write('debug'),
   };
-}
-
-function redactFields(fields: Record<string, unknown>, redact: Redact): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] =
-      typeof value === 'string'
-        ? redact(value)
-        : value instanceof Error
-          ? redact(value.message)
-          : value;
-  }
-  return out;
 }

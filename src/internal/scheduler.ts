@@ -14,6 +14,8 @@ The timer keeps the process alive only while someone `hold()`s the scheduler (a 
 export interface SchedulerOptions {
   /** Time between two polls of a task, in ms. */
   interval: number;
+  /** The longest pause a rate-limited answer may impose, in ms (the client's `maxRetryAfter`). */
+  maxPause: number;
   /** Spread of each delay, as a fraction of it (0.1 = ±10 %). */
   jitter: number;
   /** Polls in flight at once, at most. */
@@ -115,7 +117,9 @@ export class Scheduler {
     if (this.#closed || earliest > deadline) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const borrower: Borrower = { deadline, grant: resolve, expiry: undefined };
-      borrower.expiry = setTimeout(() => this.#refuse(borrower), deadline - now);
+      borrower.expiry = setTimeout(() => this.#refuse(borrower), deadline - now) as Timer;
+      // The request that waits keeps the process alive, not this timer.
+      (borrower.expiry as Timer).unref?.();
       this.#borrowers.push(borrower);
       this.#arm(now);
     });
@@ -136,7 +140,11 @@ export class Scheduler {
 
   /** After a rate-limited answer: no poll for `pause` ms, and half the rate for a while. */
   slowDown(pause: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + pause);
+    // Capped here, for polls and confirmations alike: one answer must not stop polling for a day.
+    this.#pausedUntil = Math.max(
+      this.#pausedUntil,
+      Date.now() + Math.min(pause, this.#options.maxPause),
+    );
     this.#rate = Math.max(this.#options.maxPerSecond / 16, this.#rate / 2);
     // Requests that cannot start before their deadline now are told so now.
     for (const borrower of [...this.#borrowers])
@@ -223,7 +231,8 @@ export class Scheduler {
     this.#options.run(taskId).finally(() => {
       this.#inFlight.delete(taskId);
       // A slot is free: tick for the next due task, if any (no timer for an empty heap).
-      if (!this.#closed && this.#due.size > 0) this.#arm(Date.now());
+      if (!this.#closed && (this.#due.size > 0 || this.#borrowers.length > 0))
+        this.#arm(Date.now());
     });
   }
 

@@ -91,6 +91,12 @@ export async function downloadCovers(
     );
   }
   if (given.trim() === '') throw new InvalidArgumentError('`dir` must be a non-empty path');
+  if (
+    signal !== undefined &&
+    (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')
+  ) {
+    throw new InvalidArgumentError('downloadCovers(): `signal` must be an AbortSignal');
+  }
   signal?.throwIfAborted();
   const dir = resolve(given);
   await mkdir(dir, { recursive: true });
@@ -102,6 +108,8 @@ export async function downloadCovers(
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort while the directory was read is not missed.
+  if (signal?.aborted) onAbort();
 
   const paths: string[] = new Array(images.length);
   let failure: { error: unknown } | undefined;
