@@ -29,7 +29,13 @@ const started = Date.now();
 const clock = () => dim(`[${((Date.now() - started) / 1000).toFixed(1).padStart(4)}s]`);
 
 // The four tracks, and how the simulator will play each one out.
-const sim = await createCoverSimulator({ pendingMs: 600, generatingMs: 1_200 });
+// The simulator signs its callbacks as kie.ai does; the client verifies them with the key.
+const webhookSecret = 'demo-webhook-hmac-key';
+const sim = await createCoverSimulator({
+  pendingMs: 600,
+  generatingMs: 1_200,
+  webhookHmacKey: webhookSecret,
+});
 sim.scenario('music-midnight', { callback: 'drop', generatingMs: 1_800 });
 sim.scenario('music-static', { outcome: { code: 531 }, generatingMs: 900 });
 
@@ -43,6 +49,7 @@ const suno = new SunoCover({
   apiKey: sim.apiKey,
   baseUrl: sim.url,
   callbackUrl,
+  webhookSecret,
   pollInterval: 1_000,
 });
 receiver.on('request', toNodeHandler(suno));

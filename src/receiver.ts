@@ -269,7 +269,7 @@ export class CallbackReceiver {
       return;
     log.warn(
       'a callback was received without verification: anyone who knows the callback URL can forge one (and settle a wait with their own image URLs). ' +
-        'Set `webhookSecret` (kie.ai signs callbacks), or `callbackToken` with the same ?token= in the callback URL (sunoapi.org and other hosts that do not sign), ' +
+        'Set `webhookSecret` (kie.ai signs callbacks), or `callbackToken` with the same value as the `token` query parameter of the callback URL (sunoapi.org and other hosts that do not sign), ' +
         'and/or `confirmCallbacks: true`. Set `allowUnverifiedCallbacks: true` to silence this warning.',
     );
   }

@@ -39,14 +39,14 @@ export function createRedact(secrets: readonly (string | undefined)[]): Redact {
     for (const secret of long) if (out.includes(secret)) out = out.replaceAll(secret, '[redacted]');
     for (const pattern of short) out = out.replace(pattern, '[redacted]');
     if (out.includes('earer ')) out = out.replace(/\b(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
-    if (out.includes('token=')) out = out.replace(/([?&]token=)[^&#\s"']*/g, '$1[redacted]');
+    if (out.includes('token=')) out = out.replace(/([?&]token=)[^&#\s"']+/g, '$1[redacted]');
     return out;
   };
 }
 
 /** A URL for display: the callback token in its query is redacted. */
 export function displayUrl(url: string): string {
-  return url.includes('token=') ? url.replace(/([?&]token=)[^&#\s"']*/g, '$1[redacted]') : url;
+  return url.includes('token=') ? url.replace(/([?&]token=)[^&#\s"']+/g, '$1[redacted]') : url;
 }
 
 export interface Log {
