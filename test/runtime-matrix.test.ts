@@ -1,0 +1,224 @@
+/**
+The packed package on real runtimes, each installed from npm as a devDependency: workerd
+(Cloudflare Workers, through Miniflare), Vercel's edge-runtime, Bun and Deno. One small app
+(test/runtimes/app.mjs) is copied into an app outside the repo that installed the tarball,
+bundled the way each platform bundles, and served on 127.0.0.1; this Node process drives it
+over real sockets against the simulator. The client is made by the app's first request and
+reused by the later ones, the pattern that broke on Workers (issue 11).
+*/
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { EdgeRuntime, runServer } from 'edge-runtime';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { signCoverCallback } from 'suno-cover';
+import { type CoverSimulator, createCoverSimulator } from 'suno-cover/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installPacked, type PackedApp, root } from './packed.js';
+
+const secret = 'whsec_runtime_matrix';
+let packed: PackedApp;
+let sim: CoverSimulator;
+let config: string;
+
+beforeAll(async () => {
+  packed = installPacked();
+  for (const file of ['app.mjs', 'worker.mjs', 'edge.mjs', 'serve.mjs'])
+    copyFileSync(join(root, 'test', 'runtimes', file), join(packed.app, file));
+  // No callback URL: the simulator sends no callback, so a result that comes is a poll's,
+  // unless this test posts a callback itself. An unknown task reads as `data: null`.
+  sim = await createCoverSimulator({ pendingMs: 50, generatingMs: 50, unknownTask: 'null-data' });
+  config = JSON.stringify({ apiKey: sim.apiKey, baseUrl: sim.url, webhookSecret: secret });
+}, 180_000);
+
+afterAll(async () => {
+  await sim?.close();
+  packed?.remove();
+});
+
+/** Bundles an entry of the app the way the platform's tooling does (wrangler, next). */
+async function bundle(entry: string, options: { format: 'esm' | 'iife'; conditions: string[] }) {
+  const result = await build({
+    entryPoints: [join(packed.app, entry)],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'silent',
+    define: { __CONFIG__: config },
+    ...options,
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+interface Running {
+  url: string;
+  stop(): Promise<void> | void;
+}
+
+async function spawnServer(name: string, command: string, args: string[]): Promise<Running> {
+  const child: ChildProcess = spawn(command, args, {
+    cwd: packed.app,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NO_COLOR: '1', SUNO_TEST_CONFIG: config },
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
+  });
+  const { port, runtime } = JSON.parse(first) as { port: number; runtime: string };
+  expect(runtime).toBe(name);
+  return { url: `http://127.0.0.1:${port}`, stop: () => void child.kill() };
+}
+
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+
+const runtimes: Record<string, () => Promise<Running>> = {
+  workerd: async () => {
+    const script = await bundle('worker.mjs', {
+      format: 'esm',
+      conditions: ['workerd', 'worker', 'browser'],
+    });
+    const mf = new Miniflare({
+      modules: true,
+      script,
+      compatibilityDate: '2025-01-01',
+      bindings: { CONFIG: config },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const url = await mf.ready;
+    return { url: url.origin, stop: () => mf.dispose() };
+  },
+  'edge-runtime': async () => {
+    const initialCode = await bundle('edge.mjs', {
+      format: 'iife',
+      conditions: ['edge-light', 'worker', 'browser'],
+    });
+    const server = await runServer({
+      runtime: new EdgeRuntime({ initialCode }),
+      port: 0,
+      host: '127.0.0.1',
+    });
+    return { url: server.url.replace(/\/$/, ''), stop: () => server.close() };
+  },
+  bun: () => spawnServer('bun', bin('bun'), ['run', 'serve.mjs']),
+  deno: () =>
+    spawnServer('deno', bin('deno'), [
+      'run',
+      '--allow-net',
+      '--allow-read',
+      '--allow-env',
+      '--no-prompt',
+      'serve.mjs',
+    ]),
+};
+
+async function call(url: string, init?: RequestInit) {
+  const response = await fetch(url, init);
+  return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
+}
+
+const successBody = (taskId: string) =>
+  JSON.stringify({
+    code: 200,
+    msg: 'success',
+    data: { taskId, images: ['https://cdn.example/cb.png'] },
+  });
+
+for (const [name, start] of Object.entries(runtimes)) {
+  describe(`the packed package on ${name}`, () => {
+    let app: Running;
+    beforeAll(async () => {
+      app = await start();
+    }, 60_000);
+    afterAll(() => app?.stop());
+
+    it('generates a cover and awaits it by polling', async () => {
+      const { status, body } = await call(`${app.url}/run?music=${name}-music-1`);
+      expect({ status, body }).toMatchObject({ status: 200, body: { source: 'poll', images: 2 } });
+    });
+
+    it('generates and awaits again in a later request on the same client', async () => {
+      const { status, body } = await call(`${app.url}/run?music=${name}-music-2`);
+      expect({ status, body }).toMatchObject({ status: 200, body: { source: 'poll', images: 2 } });
+    });
+
+    it('awaits in a later request a task submitted in an earlier one', async () => {
+      const submitted = await call(`${app.url}/submit?music=${name}-music-3`, { method: 'POST' });
+      expect(submitted.status).toBe(200);
+      const { taskId } = submitted.body as { taskId: string };
+      const { status, body } = await call(`${app.url}/wait?task=${taskId}`);
+      expect({ status, body }).toMatchObject({ status: 200, body: { taskId, source: 'poll' } });
+    });
+
+    async function settlesByCallback(taskId: string) {
+      const waiting = call(`${app.url}/wait?task=${taskId}`);
+      // The wait is tracking the task once the simulator has been polled for it.
+      const polled = () =>
+        sim.requests.some((request) => Object.values(request.query).includes(taskId));
+      for (let i = 0; i < 100 && !polled(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(polled()).toBe(true);
+      const answer = await fetch(`${app.url}/hook`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(await signCoverCallback({ taskId, secret })),
+        },
+        body: successBody(taskId),
+      });
+      expect(answer.status).toBe(200);
+      const { status, body } = await waiting;
+      expect({ status, body }).toMatchObject({
+        status: 200,
+        body: { taskId, source: 'callback', images: 1 },
+      });
+    }
+
+    it('settles a wait with a signed callback through callbacks.handle(request)', async () => {
+      // A task the simulator does not know: polls see `data: null` (pending), so only the
+      // callback can settle it.
+      await settlesByCallback(`callback-task-on-${name}`);
+    });
+
+    it('still dispatches callbacks after one was handled without waitUntil', async () => {
+      // On Workers that one's dispatch dies with its request; the ones after it must not.
+      const lost = `lost-task-on-${name}`;
+      const answer = await fetch(`${app.url}/hook-without-waituntil`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(await signCoverCallback({ taskId: lost, secret })),
+        },
+        body: successBody(lost),
+      });
+      expect(answer.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await settlesByCallback(`callback-after-lost-on-${name}`);
+    });
+
+    it('answers a forged callback with 401', async () => {
+      const taskId = `forged-task-on-${name}`;
+      const answer = await fetch(`${app.url}/hook`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(await signCoverCallback({ taskId, secret: 'whsec_not_the_secret' })),
+        },
+        body: successBody(taskId),
+      });
+      expect(answer.status).toBe(401);
+    });
+
+    it('parses and verifies a callback standalone', async () => {
+      const { status, body } = await call(`${app.url}/standalone`);
+      expect({ status, body }).toEqual({
+        status: 200,
+        body: { status: 'succeeded', forged: 'CallbackVerificationError' },
+      });
+    });
+  });
+}
