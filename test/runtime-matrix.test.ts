@@ -1,13 +1,15 @@
 /**
 The packed package on real runtimes, each installed from npm as a devDependency: workerd
-(Cloudflare Workers, through Miniflare), Vercel's edge-runtime, Bun and Deno. One small app
+(Cloudflare Workers, through Miniflare), Vercel's edge-runtime, Bun, Deno and Next.js (a
+Node route and an edge route, built without SUNO_API_KEY). One small app
 (test/runtimes/app.mjs) is copied into an app outside the repo that installed the tarball,
 bundled the way each platform bundles, and served on 127.0.0.1; this Node process drives it
 over real sockets against the simulator. The client is made by the app's first request and
 reused by the later ones, the pattern that broke on Workers (issue 11).
 */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, cpSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EdgeRuntime, runServer } from 'edge-runtime';
@@ -34,6 +36,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  for (const child of children.splice(0)) child.kill();
   await sim?.close();
   packed?.remove();
 });
@@ -76,6 +79,75 @@ async function spawnServer(name: string, command: string, args: string[]): Promi
 
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
+/** A free port on 127.0.0.1 (`next start` takes no port 0). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let nextApp: Promise<Running> | undefined;
+
+/**
+A Next.js App Router app with a Node route and an edge route (test/runtimes/next), which
+make the client at module scope as the README shows: `next build` runs without
+SUNO_API_KEY (it must not need it), then `next start` serves both routes.
+*/
+function startNext(): Promise<Running> {
+  nextApp ??= (async () => {
+    const version = (name: string) =>
+      (
+        JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
+    execFileSync(
+      'npm',
+      [
+        'install',
+        ...['next', 'react', 'react-dom'].map((name) => `${name}@${version(name)}`),
+        ...['--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'],
+      ],
+      { cwd: packed.app, stdio: 'pipe', timeout: 180_000 },
+    );
+    cpSync(join(root, 'test', 'runtimes', 'next'), packed.app, { recursive: true });
+    const next = join(packed.app, 'node_modules', 'next', 'dist', 'bin', 'next');
+    const { SUNO_API_KEY: _, ...withoutKey } = process.env;
+    const env = { ...withoutKey, NEXT_TELEMETRY_DISABLED: '1', NO_COLOR: '1' };
+    execFileSync(process.execPath, [next, 'build'], {
+      cwd: packed.app,
+      env,
+      stdio: 'pipe',
+      timeout: 300_000,
+    });
+    const port = await freePort();
+    const child = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: packed.app,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...env,
+        SUNO_API_KEY: sim.apiKey,
+        SUNO_BASE_URL: sim.url,
+        SUNO_WEBHOOK_SECRET: secret,
+      },
+    });
+    children.push(child);
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    await new Promise<void>((resolve, reject) => {
+      lines.on('line', (line) => {
+        if (/Ready/.test(line)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`next start exited with ${code}`)));
+    });
+    return { url: `http://127.0.0.1:${port}`, stop: () => void child.kill() };
+  })();
+  return nextApp;
+}
+
+const children: ChildProcess[] = [];
+
 const runtimes: Record<string, () => Promise<Running>> = {
   workerd: async () => {
     const script = await bundle('worker.mjs', {
@@ -115,6 +187,14 @@ const runtimes: Record<string, () => Promise<Running>> = {
       '--no-prompt',
       'serve.mjs',
     ]),
+  'a Next.js Node route': async () => {
+    const { url } = await startNext();
+    return { url: `${url}/node`, stop: () => {} };
+  },
+  'a Next.js edge route': async () => {
+    const { url } = await startNext();
+    return { url: `${url}/edge`, stop: () => {} };
+  },
 };
 
 async function call(url: string, init?: RequestInit) {
@@ -134,7 +214,7 @@ for (const [name, start] of Object.entries(runtimes)) {
     let app: Running;
     beforeAll(async () => {
       app = await start();
-    }, 60_000);
+    }, 240_000);
     afterAll(() => app?.stop());
 
     it('generates a cover and awaits it by polling', async () => {

@@ -59,7 +59,8 @@ export function createHandler(config) {
   /** `waitUntil`: the platform's, where it has one (`ctx.waitUntil`, `event.waitUntil`). */
   return async (request, waitUntil) => {
     const url = new URL(request.url);
-    const route = routes[`${request.method} ${url.pathname}`];
+    // By the last segment, so that an app may mount it under any prefix (/api/suno/run).
+    const route = routes[`${request.method} /${url.pathname.split('/').pop()}`];
     if (!route) return json({ error: 'no such route' }, 404);
     try {
       return await route(url, request, waitUntil);
