@@ -59,6 +59,8 @@ async function bundle(entry: string, options: { format: 'esm' | 'iife'; conditio
 interface Running {
   url: string;
   stop(): Promise<void> | void;
+  /** Runs the Worker's Cron Trigger handler once (workerd only). */
+  scheduled?: () => Promise<void>;
 }
 
 async function spawnServer(name: string, command: string, args: string[]): Promise<Running> {
@@ -163,7 +165,15 @@ const runtimes: Record<string, () => Promise<Running>> = {
       port: 0,
     });
     const url = await mf.ready;
-    return { url: url.origin, stop: () => mf.dispose() };
+    // Miniflare's Fetcher has `scheduled`; its types (workers-types) do not say so here.
+    const worker = (await mf.getWorker()) as unknown as {
+      scheduled(options: { cron: string }): Promise<unknown>;
+    };
+    return {
+      url: url.origin,
+      stop: () => mf.dispose(),
+      scheduled: async () => void (await worker.scheduled({ cron: '*/1 * * * *' })),
+    };
   },
   'edge-runtime': async () => {
     const initialCode = await bundle('edge.mjs', {
@@ -279,6 +289,31 @@ for (const [name, start] of Object.entries(runtimes)) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await settlesByCallback(`callback-after-lost-on-${name}`);
     });
+
+    it('reads a task submitted in an earlier request on demand with covers.get()', async () => {
+      const submitted = await call(`${app.url}/submit?music=${name}-music-4`, { method: 'POST' });
+      const { taskId } = submitted.body as { taskId: string };
+      let read = await call(`${app.url}/get?task=${taskId}`);
+      for (let i = 0; i < 50 && (read.body as { status: string }).status !== 'succeeded'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        read = await call(`${app.url}/get?task=${taskId}`);
+      }
+      expect(read).toEqual({ status: 200, body: { status: 'succeeded', images: 2 } });
+    });
+
+    if (name === 'workerd')
+      it('settles remembered tasks from a Cron Trigger scheduled handler', async () => {
+        const submitted = await call(`${app.url}/submit?music=cron-music`, { method: 'POST' });
+        const { taskId } = submitted.body as { taskId: string };
+        await call(`${app.url}/remember?task=${taskId}`);
+        let outcomes: Record<string, unknown> = {};
+        for (let i = 0; i < 50 && !outcomes[taskId]; i++) {
+          await app.scheduled?.();
+          outcomes = (await call(`${app.url}/outcomes`)).body as Record<string, unknown>;
+          if (!outcomes[taskId]) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(outcomes[taskId]).toEqual({ status: 'succeeded', images: 2 });
+      });
 
     it('answers a forged callback with 401', async () => {
       const taskId = `forged-task-on-${name}`;

@@ -55,9 +55,14 @@ export function createHandler(config) {
       return json({ status: parseCoverCallback(body).status, forged });
     },
     'GET /stats': () => json(suno.stats),
+    // On demand: one request, no timer, nothing left running after the answer.
+    'GET /get': async (url) => {
+      const { status, images } = await suno.covers.get(url.searchParams.get('task'));
+      return json({ status, images: images.length });
+    },
   };
   /** `waitUntil`: the platform's, where it has one (`ctx.waitUntil`, `event.waitUntil`). */
-  return async (request, waitUntil) => {
+  const handler = async (request, waitUntil) => {
     const url = new URL(request.url);
     // By the last segment, so that an app may mount it under any prefix (/api/suno/run).
     const route = routes[`${request.method} /${url.pathname.split('/').pop()}`];
@@ -68,4 +73,6 @@ export function createHandler(config) {
       return json({ error: error?.name, message: String(error?.message ?? error) }, 500);
     }
   };
+  handler.suno = suno;
+  return handler;
 }
