@@ -315,6 +315,12 @@ for (const [name, start] of Object.entries(runtimes)) {
         expect(outcomes[taskId]).toEqual({ status: 'succeeded', images: 2 });
       });
 
+    it('takes a signal on a call', async () => {
+      const { status, body } = await call(`${app.url}/credits`);
+      expect(status).toBe(200);
+      expect(typeof (body as { credits: unknown }).credits).toBe('number');
+    });
+
     it('answers a forged callback with 401', async () => {
       const taskId = `forged-task-on-${name}`;
       const answer = await fetch(`${app.url}/hook`, {

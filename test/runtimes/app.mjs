@@ -55,6 +55,9 @@ export function createHandler(config) {
       return json({ status: parseCoverCallback(body).status, forged });
     },
     'GET /stats': () => json(suno.stats),
+    // A call given a signal: edge runtimes without AbortSignal.any must take it.
+    'GET /credits': async () =>
+      json({ credits: await suno.credits({ signal: new AbortController().signal }) }),
     // On demand: one request, no timer, nothing left running after the answer.
     'GET /get': async (url) => {
       const { status, images } = await suno.covers.get(url.searchParams.get('task'));
