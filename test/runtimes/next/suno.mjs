@@ -10,4 +10,5 @@ const handler = createHandler({
   webhookSecret: process.env.SUNO_WEBHOOK_SECRET,
 });
 
-export const route = (request) => handler(request, (promise) => after(promise));
+// As the README shows: `after` is the waitUntil of a Next.js route.
+export const route = (request) => handler(request, after);
