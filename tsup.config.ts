@@ -14,7 +14,7 @@ function trimSourceMaps(format: 'esm' | 'cjs' | 'cli'): void {
   // Each build trims its own maps only: the others may still be writing.
   const ours = (name: string) =>
     name.endsWith('.map') &&
-    name.startsWith('cli') === (format === 'cli') &&
+    /^cli[\\/]/.test(name) === (format === 'cli') &&
     name.endsWith('.cjs.map') === (format === 'cjs');
   for (const file of readdirSync('dist', { recursive: true, encoding: 'utf8' }).filter(ours)) {
     const path = join('dist', file);
@@ -53,40 +53,51 @@ function trimSourceMaps(format: 'esm' | 'cjs' | 'cli'): void {
   }
 }
 
+/** The public entries: their types are bundled, one declaration file per entry and format. */
+const entries = {
+  index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  'node/index': 'src/node/index.ts',
+};
+
 const shared: Options = {
-  entry: {
-    index: 'src/index.ts',
-    'testing/index': 'src/testing/index.ts',
-    'node/index': 'src/node/index.ts',
-  },
   // The subpaths import the main entry by name, so that CJS and ESM alike share one copy of
   // the classes (instanceof works across entries).
   external: ['suno-cover'],
-  // The dependencies are bundled in: Node 20 spends its import time per module file, and
-  // zod alone is dozens of them (see bench/RESULTS.md). ky and p-retry land in a chunk of
-  // their own that loads with the first request.
-  noExternal: ['ky', 'zod', 'p-retry', 'is-network-error', 'eventemitter3'],
+  // zod is bundled in, tree-shaken to what our schemas use: Node imports zod/mini's many
+  // files in ~56 ms, which is most of a cold import (68 ms against 28 ms bundled, ESM;
+  // bench/NOTES.md). It stays a dependency for the types. ky, p-retry (loaded with the first
+  // request) and eventemitter3 are not bundled (tsup leaves dependencies external): their
+  // fixes, ky's and p-retry's on the network path above all, reach users without a
+  // release of ours, an app that uses them shares one copy, and the maps name only our sources.
+  noExternal: ['zod'],
   sourcemap: true,
   // The core runs on edge runtimes and browsers too, so nothing newer than ES2022.
   target: 'es2022',
-  treeshake: true,
 };
 
 export default defineConfig([
+  // ESM as one file per source module (every module an entry; zod in shared chunks): with
+  // `sideEffects: false` a bundler then drops every module an app does not reach (an app
+  // that only parses and verifies callbacks loads no client, zod, ky or p-retry), as it
+  // does from src/. One bundled file could not be tree-shaken (25.5 KB for parse + verify).
   {
     ...shared,
+    entry: ['src/**/*.ts', '!src/cli/**'],
     format: 'esm',
     splitting: true,
-    dts: true,
+    dts: { entry: entries },
     onSuccess: async () => trimSourceMaps('esm'),
   },
-  // CJS splitting is experimental in tsup: one file, where the lazily imported ky and
-  // p-retry become lazily initialised modules inside it.
+  // CJS: one file per entry (require() loads it in one read); ky and p-retry stay lazy
+  // import()s inside it, as in the ESM build.
   {
     ...shared,
+    entry: entries,
     format: 'cjs',
     splitting: false,
-    dts: true,
+    treeshake: true,
+    dts: { entry: entries },
     onSuccess: async () => trimSourceMaps('cjs'),
   },
   // The command line: one ESM file of its own that imports the package by name, so the

@@ -1,5 +1,13 @@
-/** Bundle sizes: esbuild for the browser, minified, gzip -9; suno-cover from its package as users get it. */
+/**
+Bundle sizes: esbuild for the browser, minified, gzip -9; suno-cover from its packed tarball
+installed in an app outside the repo, as users get it (inside the repo, the tsconfig paths
+resolve `suno-cover` to src/).
+*/
 
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -24,11 +32,35 @@ async function size(contents, resolveDir = bench) {
   }
 }
 
+/** Packs the built package and installs it into a new app in a temporary directory. */
+function installPacked() {
+  const work = mkdtempSync(join(tmpdir(), 'suno-cover-bench-'));
+  const run = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: 'pipe' });
+  const [packed] = JSON.parse(
+    run(['pack', '--ignore-scripts', '--json', '--pack-destination', work], root),
+  );
+  const app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  run(['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline'], app);
+  return { app, remove: () => rmSync(work, { recursive: true, force: true }) };
+}
+
 export async function sizes() {
+  const packed = installPacked();
+  try {
+    return await measure(packed.app);
+  } finally {
+    packed.remove();
+  }
+}
+
+async function measure(app) {
   return {
-    'suno-cover (main entry)': await size("export * from 'suno-cover';"),
+    'suno-cover (main entry)': await size("export * from 'suno-cover';", app),
     'suno-cover (parse + verify only)': await size(
       "export { parseCoverCallback, verifyCoverCallback } from 'suno-cover';",
+      app,
     ),
     'ky + zod/mini + p-retry + eventemitter3 (the floor)': await size(
       "export { default as ky } from 'ky'; export { default as pRetry } from 'p-retry'; export { EventEmitter } from 'eventemitter3'; import * as z from 'zod/mini'; export const s = z.object({ a: z.string() });",

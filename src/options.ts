@@ -19,6 +19,8 @@ variable is set.
 export interface ClientOptions {
   /**
   Your API key, sent as `Authorization: Bearer <apiKey>`. Never logged, never in an error.
+  Checked by the first API request, not here: a client that only receives callbacks needs
+  none, and a build (`next build`) that creates the client at module scope works without it.
   @default process.env.SUNO_API_KEY
   @example
   new SunoCover({ apiKey: 'sk-…' })
@@ -271,7 +273,8 @@ export interface RequestOptions {
 
 /** Client options after defaults and validation. Internal: holds the secrets. */
 export interface NormalizedOptions {
-  apiKey: string;
+  /** The checked API key; throws `InvalidArgumentError` when it is missing or malformed. */
+  apiKey: () => string;
   baseUrl: string;
   callbackUrl: string | undefined;
   webhookSecret: string | undefined;
@@ -633,7 +636,7 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     );
   }
   checkKeys('new SunoCover(options)', options, clientOptionKeys);
-  const apiKey = checkApiKey(options.apiKey ?? readEnv('SUNO_API_KEY'));
+  const givenKey: unknown = options.apiKey ?? readEnv('SUNO_API_KEY');
   const baseUrl = checkBaseUrl(options.baseUrl ?? readEnv('SUNO_BASE_URL') ?? defaultBaseUrl);
   const callbackUrl = pickCallbackUrl('new SunoCover(options)', options);
   const webhookSecret = options.webhookSecret ?? readEnv('SUNO_WEBHOOK_SECRET');
@@ -664,9 +667,13 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   const creditsPath = (
     options.creditsPath ?? (isKie ? 'api/v1/chat/credit' : 'api/v1/generate/credit')
   ).replace(/^\/+/, '');
-  const redact = createRedact([apiKey, webhookSecret, options.callbackToken]);
+  const redact = createRedact([
+    typeof givenKey === 'string' ? givenKey.trim() : undefined,
+    webhookSecret,
+    options.callbackToken,
+  ]);
   return {
-    apiKey,
+    apiKey: () => checkApiKey(givenKey),
     baseUrl,
     callbackUrl,
     webhookSecret,

@@ -66,6 +66,7 @@ export interface HandleOptions {
 const noop = () => {};
 
 const pending: (() => void)[] = [];
+let flushArmedAt = 0;
 
 function flush(): void {
   for (const dispatch of pending.splice(0)) dispatch();
@@ -77,7 +78,13 @@ dispatch queued in the meantime: a timer per callback cost a busy receiver ~10 %
 throughput.
 */
 function afterAnswer(dispatch: () => void): void {
-  if (pending.push(dispatch) === 1) setTimeout(flush, 0);
+  const now = Date.now();
+  // A flush timer that has not run within 100 ms was set by a Workers request that has
+  // ended (its timers never fire): set another, or the queue would wait forever.
+  if (pending.push(dispatch) === 1 || now - flushArmedAt > 100) {
+    flushArmedAt = now;
+    setTimeout(flush, 0);
+  }
 }
 
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\b/i;

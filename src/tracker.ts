@@ -52,10 +52,13 @@ export type Outcome =
 /** An outcome as the store keeps it. */
 export interface StoredOutcome {
   outcome: Outcome;
-  source: EventSource;
+  source: ResultSource;
   /** When it was stored (epoch ms). */
   at: number;
 }
+
+/** Where a settled outcome came from: a task settles by callback or by poll, never on submit. */
+export type ResultSource = Exclude<EventSource, 'submit'>;
 
 /** What `wait()` resolves with. */
 export interface CoverResult {
@@ -65,7 +68,7 @@ export interface CoverResult {
   /** Image URLs (usually 2). */
   images: string[];
   /** Whether a callback or a poll delivered the result. */
-  source: EventSource;
+  source: ResultSource;
 }
 
 /** Options of `task.wait()`. */
@@ -89,7 +92,11 @@ export interface TrackerStats {
   inFlight: number;
   /** Outcomes in the store of recent outcomes. */
   stored: number;
-  /** Whether the poll timer is armed. */
+  /**
+  Whether a poll timer is set. On Cloudflare Workers a timer set during a request that has
+  ended never fires: every `wait()` and callback confirmation sets it again in its own
+  request, so `true` means "set by this or an earlier request", not "will fire".
+  */
   timerArmed: boolean;
 }
 
@@ -181,6 +188,8 @@ export interface TrackerOptions {
   trackTimeout: number;
   unknownTaskGrace: number;
   maxRetryAfter: number;
+  /** A request's time limit: a poll still in flight long after it has been abandoned. */
+  timeout: number;
   log: Log;
 }
 
@@ -193,9 +202,15 @@ export class Tracker {
   readonly #options: TrackerOptions;
   readonly #tracked = new Map<string, Tracked>();
   readonly #scheduler: Scheduler;
-  readonly #abort = new AbortController();
+  /**
+  A controller per request in flight (polls, confirmations), aborted by `close()`. Never
+  one made up front and shared: on Cloudflare Workers an object made during one request
+  cannot be used by another ("Cannot perform I/O on behalf of a different request").
+  */
+  readonly #requests = new Set<AbortController>();
   /** Ends tracking of tasks past `trackTimeout`, whether or not they are polled. */
   #sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  #sweepAt = Number.POSITIVE_INFINITY;
   /** Confirmations in flight, by task id: callbacks for one task share one request. */
   readonly #confirming = new Map<string, Promise<CoverDetails>>();
   #closed = false;
@@ -211,6 +226,9 @@ export class Tracker {
       jitter: 0.1,
       maxConcurrent: options.maxConcurrentPolls,
       maxPerSecond: options.maxPollsPerSecond,
+      // A poll is one request without retries, bounded by `timeout`: one still in flight
+      // well past that was started by a Workers request that has ended, and never finishes.
+      staleAfter: options.timeout + 5_000,
       run: (taskId) => this.#poll(taskId),
     });
   }
@@ -291,7 +309,7 @@ export class Tracker {
   }
 
   /** Reports a terminal outcome of a task; only the first one settles it. */
-  report(taskId: string, outcome: Outcome, source: EventSource): ReportResult {
+  report(taskId: string, outcome: Outcome, source: ResultSource): ReportResult {
     const now = Date.now();
     const known = this.store.get(taskId, now);
     if (known) {
@@ -379,9 +397,10 @@ export class Tracker {
       release?.();
       throw late();
     }
+    const controller = this.#request();
     try {
       return await this.#get(taskId, {
-        signal: this.#abort.signal,
+        signal: controller.signal,
         maxRetries: 0,
         timeout: budget,
       });
@@ -390,6 +409,7 @@ export class Tracker {
         this.#scheduler.slowDown(error.retryAfter ?? this.#options.pollInterval);
       throw error instanceof RequestTimeoutError ? late(error) : error;
     } finally {
+      this.#requests.delete(controller);
       release();
     }
   }
@@ -410,6 +430,10 @@ export class Tracker {
     if (stored) return settledResult(taskId, stored);
     if (!this.#tracked.has(taskId)) this.track(taskId, emitter, null, true);
     const tracked = this.#tracked.get(taskId) as Tracked;
+    // Timers set by an earlier request may be dead (Cloudflare Workers): set them again in
+    // this one, so that a wait always polls, and times out tracking, within its own request.
+    this.#scheduler.revive();
+    this.#reviveSweep();
     const started = Date.now();
     return new Promise<CoverResult>((resolve, reject) => {
       const release = this.#scheduler.hold();
@@ -455,11 +479,19 @@ export class Tracker {
     this.#closed = true;
     this.#scheduler.close();
     this.#clearSweep();
-    this.#abort.abort(new ClientClosedError());
+    for (const controller of this.#requests) controller.abort(new ClientClosedError());
+    this.#requests.clear();
     const tracked = [...this.#tracked.values()];
     this.#tracked.clear();
     for (const task of tracked)
       for (const waiter of task.waiters) waiter.fail(new ClientClosedError());
+  }
+
+  /** A controller for one request, made in the request (the Workers context) that sends it. */
+  #request(): AbortController {
+    const controller = new AbortController();
+    this.#requests.add(controller);
+    return controller;
   }
 
   /** Announces that a wait, or tracking itself, gave up on a task. */
@@ -495,6 +527,7 @@ export class Tracker {
   */
   #armSweep(at: number): void {
     if (this.#sweepTimer !== undefined || this.#closed) return;
+    this.#sweepAt = at;
     const delay = Math.min(maxTimer, Math.max(0, at - Date.now()));
     const timer = setTimeout(() => {
       this.#sweepTimer = undefined;
@@ -508,6 +541,15 @@ export class Tracker {
   #clearSweep(): void {
     clearTimeout(this.#sweepTimer);
     this.#sweepTimer = undefined;
+    this.#sweepAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Sets the sweep timer again, for the same time, in the caller's request. */
+  #reviveSweep(): void {
+    if (this.#tracked.size === 0) return;
+    const at = Math.min(this.#sweepAt, Date.now() + this.#options.trackTimeout);
+    this.#clearSweep();
+    this.#armSweep(at);
   }
 
   #sweep(): void {
@@ -532,13 +574,16 @@ export class Tracker {
     // (trackTimeout is the sweep's alone: see #sweep.)
     if (!tracked) return;
     let details: CoverDetails;
+    const controller = this.#request();
     try {
       // One request per poll, no retries: the scheduler's caps then bound every poll
       // request, and a failed poll is simply polled again at the next interval.
-      details = await this.#get(taskId, { signal: this.#abort.signal, maxRetries: 0 });
+      details = await this.#get(taskId, { signal: controller.signal, maxRetries: 0 });
     } catch (error) {
       this.#pollFailed(tracked, error);
       return;
+    } finally {
+      this.#requests.delete(controller);
     }
     // A callback may have settled the task while the poll was on its way.
     if (this.#tracked.get(taskId) !== tracked) return;

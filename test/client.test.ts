@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { InvalidArgumentError, SunoCover, SunoCoverError } from 'suno-cover';
+import { InvalidArgumentError, SunoCover, SunoCoverError, signCoverCallback } from 'suno-cover';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rejection, setup } from './helpers.js';
 
@@ -8,13 +8,42 @@ afterEach(() => {
 });
 
 describe('new SunoCover()', () => {
-  it('names both ways to give the key when it is missing', () => {
+  it('names both ways to give the key when the first request finds it missing', async () => {
     vi.stubEnv('SUNO_API_KEY', '');
-    expect(() => new SunoCover()).toThrow(InvalidArgumentError);
-    expect(() => new SunoCover()).toThrow(
+    const suno = new SunoCover();
+    await expect(suno.credits()).rejects.toThrow(InvalidArgumentError);
+    await expect(suno.covers.get('t')).rejects.toThrow(
       /pass \{ apiKey \} to new SunoCover\(\) or set the SUNO_API_KEY environment variable/,
     );
-    expect(() => new SunoCover({ apiKey: '  ' })).toThrow(/got an empty string/);
+    await expect(new SunoCover({ apiKey: '  ' }).credits()).rejects.toThrow(/got an empty string/);
+  });
+
+  it('needs no key to be created, nor to receive and verify callbacks', async () => {
+    vi.stubEnv('SUNO_API_KEY', '');
+    const webhookSecret = 'whsec-receiver-only-0123456789';
+    const suno = new SunoCover({ webhookSecret });
+    const body = JSON.stringify({
+      code: 200,
+      msg: 'success',
+      data: { taskId: 'task-no-key', images: ['https://cdn.example/a.png'] },
+    });
+    const signed = await signCoverCallback({ taskId: 'task-no-key', secret: webhookSecret });
+    const url = 'https://app.example/callback';
+    const received = new Promise((resolve) => suno.once('succeeded', resolve));
+    const answer = await suno.callbacks.handle(
+      new Request(url, {
+        method: 'POST',
+        headers: { ...signed, 'content-type': 'application/json' },
+        body,
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(await received).toMatchObject({ taskId: 'task-no-key', source: 'callback' });
+    const forged = await suno.callbacks.handle(
+      new Request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    );
+    expect(forged.status).toBe(401);
+    suno.close();
   });
 
   it('reads the key and base URL from SUNO_API_KEY and SUNO_BASE_URL', async () => {

@@ -14,6 +14,7 @@ import {
   ClientClosedError,
   ConnectionError,
   type CoverCallback,
+  type CoverResult,
   DownloadError,
   InsufficientCreditsError,
   InvalidArgumentError,
@@ -197,5 +198,15 @@ describe('signCoverCallback', () => {
       'x-webhook-signature',
       'x-webhook-timestamp',
     ]);
+  });
+});
+
+describe('CoverResult', () => {
+  it('says a result came from a callback or a poll, never from the submit', () => {
+    expectTypeOf<CoverResult['source']>().toEqualTypeOf<'callback' | 'poll'>();
+    const result: CoverResult = { taskId: 't', parentTaskId: null, images: [], source: 'poll' };
+    // @ts-expect-error a task never settles on submit
+    const wrong: CoverResult = { ...result, source: 'submit' };
+    expect([result.source, wrong.source]).toEqual(['poll', 'submit']);
   });
 });

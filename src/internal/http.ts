@@ -294,7 +294,8 @@ function createKy(ky: typeof import('ky').default, options: NormalizedOptions): 
     headers: {
       ...options.headers,
       accept: 'application/json',
-      authorization: `Bearer ${options.apiKey}`,
+      // Checked here, by the first request, and not by the constructor: see `apiKey`.
+      authorization: `Bearer ${options.apiKey()}`,
     },
     // Called unbound, and looked up per call so that a fetch patched later is used.
     fetch: (input, init) =>

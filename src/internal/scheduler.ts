@@ -22,6 +22,11 @@ export interface SchedulerOptions {
   maxConcurrent: number;
   /** Poll starts per second, at most. */
   maxPerSecond: number;
+  /**
+  After this many ms a poll still in flight is taken for lost and the task is polled again
+  by `revive()`: on Cloudflare Workers a request that ends takes its unfinished I/O with it.
+  */
+  staleAfter: number;
   /** Runs one poll. Must not reject. */
   run: (taskId: string) => Promise<void>;
 }
@@ -48,7 +53,8 @@ export class Scheduler {
   /** The due time of each scheduled task; heap entries that disagree are stale. */
   readonly #due = new Map<string, number>();
   readonly #heap: Entry[] = [];
-  readonly #inFlight = new Set<string>();
+  /** Polls in flight: when each started. */
+  readonly #inFlight = new Map<string, number>();
   readonly #borrowers: Borrower[] = [];
   /** Slots lent with `acquire` and not yet released. */
   #borrowed = 0;
@@ -121,8 +127,27 @@ export class Scheduler {
       // The request that waits keeps the process alive, not this timer.
       (borrower.expiry as Timer).unref?.();
       this.#borrowers.push(borrower);
-      this.#arm(now);
+      // In the caller's context: the armed timer may belong to a request that has ended.
+      this.revive();
     });
+  }
+
+  /**
+  Sets the timer again from the caller's context, and polls again any task whose poll was
+  lost. On Cloudflare Workers a timer set, or a request started, during a request that has
+  ended never completes; elsewhere this only replaces a live timer with an equal one.
+  */
+  revive(): void {
+    if (this.#closed) return;
+    const now = Date.now();
+    for (const [taskId, started] of this.#inFlight) {
+      if (now - started <= this.#options.staleAfter) continue;
+      this.#inFlight.delete(taskId);
+      if (!this.#due.has(taskId)) this.schedule(taskId, 0);
+    }
+    this.#clearTimer();
+    // A tick now runs what is due and arms the timer for the rest.
+    if (this.#due.size > 0 || this.#borrowers.length > 0) this.#arm(now);
   }
 
   /** Keeps the process alive until the returned release is called. */
@@ -227,9 +252,10 @@ export class Scheduler {
   #start(taskId: string, now: number): void {
     this.#started(now);
     this.#pollsTurn = false;
-    this.#inFlight.add(taskId);
+    this.#inFlight.set(taskId, now);
     this.#options.run(taskId).finally(() => {
-      this.#inFlight.delete(taskId);
+      // Unless `revive()` gave up on this poll and another one of the task has started.
+      if (this.#inFlight.get(taskId) === now) this.#inFlight.delete(taskId);
       // A slot is free: tick for the next due task, if any (no timer for an empty heap).
       if (!this.#closed && (this.#due.size > 0 || this.#borrowers.length > 0))
         this.#arm(Date.now());

@@ -1,0 +1,6 @@
+import { route } from '../../../suno.mjs';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+export const GET = route;
+export const POST = route;
