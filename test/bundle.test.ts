@@ -34,17 +34,18 @@ function coreFiles(dir = join(root, 'src')): string[] {
 }
 
 describe('bundle size', () => {
-  // The budgets of bench/RESULTS.md: 34 KB for the main entry (32.2 KB today: the option
+  // The budgets of bench/RESULTS.md: 35 KB for the main entry (34.7 KB with issue 13: kie.ai's
+  // Market route, the host table and the callback-URL check added 2.5 KB; 32.2 KB before: the option
   // checks, unknown-key suggestions, debug log and instanceof brands of issue 9 added
   // 3.1 KB, fetchCover and DownloadError 1.6 KB, the callback field caps 1.1 KB; issue 11
   // splits the package so that an app bundles only what it uses; its dependencies alone are 11.2 KB, see bench/NOTES.md for why
   // 15 KB cannot hold with them), 6 KB for an app that only parses and verifies callbacks,
   // and 10 KB for one that only downloads images (p-retry and ky included: they load with
   // the first download).
-  it('keeps the main entry with all its dependencies at or under 34 KB minified and gzipped', async () => {
+  it('keeps the main entry with all its dependencies at or under 35 KB minified and gzipped', async () => {
     const size = await gzippedBundle("export * from './src/index.ts';");
     console.log(`main entry: ${(size / 1024).toFixed(1)} KB min+gzip`);
-    expect(size).toBeLessThanOrEqual(34 * 1024);
+    expect(size).toBeLessThanOrEqual(35 * 1024);
   });
 
   it('keeps an app that only downloads images with fetchCover at or under 10 KB', async () => {

@@ -341,7 +341,7 @@ new SunoCover({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1', maxRetries: 0 }).cre
     expect(files.filter((file) => file.includes('/dist/cli/'))).toEqual([]);
   });
 
-  it('keeps the published main entry at or under 34 KB minified and gzipped', async () => {
+  it('keeps the published main entry at or under 35 KB minified and gzipped', async () => {
     const result = await build({
       stdin: { contents: "export * from 'suno-cover';", resolveDir: app },
       bundle: true,
@@ -354,7 +354,7 @@ new SunoCover({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1', maxRetries: 0 }).cre
     const size = gzipSync(result.outputFiles[0]?.contents ?? new Uint8Array(), { level: 9 }).length;
     console.log(`published main entry: ${(size / 1024).toFixed(1)} KB min+gzip`);
     expect(size).toBeGreaterThan(10 * 1024);
-    expect(size).toBeLessThanOrEqual(34 * 1024);
+    expect(size).toBeLessThanOrEqual(35 * 1024);
   });
 
   it('makes instanceof work across the ESM and the CJS copy in one process, subclasses included', () => {

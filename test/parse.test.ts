@@ -294,7 +294,7 @@ describe('CallbackCode', () => {
 
 describe('the hand-written callback reader', () => {
   it('accepts and rejects exactly what coverCallbackSchema does, with the same result', async () => {
-    const { coverCallbackSchema } = await import('../src/schemas.js');
+    const { coverCallbackSchema } = await import('../src/callback-schema.js');
     const { toCoverCallback } = await import('../src/callbacks.js');
     const same = (value: unknown) => {
       const expected = coverCallbackSchema.safeParse(value);
