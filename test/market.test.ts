@@ -451,6 +451,13 @@ describe('parseCoverCallback with Market bodies', () => {
     expect((caught as Error).message).toMatch(message);
   });
 
+  it('rejects a resultJson nested too deep for JSON.parse without a crash', () => {
+    const resultJson = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expect(() => parseCoverCallback({ code: 200, data: { ...record, resultJson } })).toThrow(
+      expect.objectContaining({ name: 'CallbackParseError', path: 'data.resultJson' }),
+    );
+  });
+
   it('names the fields of a bare record without data.', () => {
     expect(() => parseCoverCallback({ ...record, resultJson: '{' })).toThrow(
       expect.objectContaining({ path: 'resultJson' }),
