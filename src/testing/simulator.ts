@@ -3,7 +3,9 @@ A real HTTP server on 127.0.0.1 that behaves like the cover API's hosts as they 
 documented: the envelope with body codes (errors as HTTP 200 with a body code, as real
 hosts do), Bearer auth, one cover per music task, the task lifecycle, callbacks (signed
 with kie.ai's scheme when a key is set, retried when the receiver does not answer 200),
-and the images themselves as PNGs. Node only.
+and the images themselves as PNGs. Both routes: the legacy `/api/v1/suno/cover/*` and
+kie.ai's Market `/api/v1/jobs/*` (Market records and callbacks for tasks submitted there).
+Node only.
 */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
