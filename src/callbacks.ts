@@ -3,12 +3,20 @@ Parsing cover callbacks: from a string, bytes or an already-parsed object to a t
 `CoverCallback`, or a `CallbackParseError` that says what was wrong and where.
 */
 
+import type { CoverCallback } from './callback-schema.js';
 import { isRefundedCode, isRetryableCode } from './codes.js';
 import { CallbackParseError, InvalidArgumentError } from './errors.js';
+import {
+  checkIdField,
+  checkMessage,
+  copy,
+  isRecord,
+  readCode,
+  readImages,
+} from './internal/fields.js';
 import { checkKeys } from './internal/keys.js';
-import { CALLBACK_LIMITS, readImageUrl } from './limits.js';
+import { marketRecordOf, toMarketCallback } from './market.js';
 import { describe } from './options.js';
-import type { CoverCallback } from './schemas.js';
 
 /** The largest callback body accepted by default: real ones are about 300 bytes. */
 export const DEFAULT_MAX_CALLBACK_BYTES = 64 * 1024;
@@ -89,73 +97,12 @@ the body is trusted enough to parse).
 @internal
 */
 export function readCallbackTaskId(value: unknown): string | undefined {
-  const data = (value as { data?: { taskId?: unknown; task_id?: unknown } } | null)?.data;
-  const id = data?.taskId ?? data?.task_id;
+  type Ids = { taskId?: unknown; task_id?: unknown };
+  const body = value as (Ids & { data?: Ids }) | null;
+  // A bare Market record has no `data`: its task id is at the top.
+  const ids = body?.data ?? body;
+  const id = ids?.taskId ?? ids?.task_id;
   return typeof id === 'string' && id !== '' ? id : undefined;
-}
-
-type Fields = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
-A flat copy of a string. A string cut from a larger one (`slice`, `substring`) may keep
-the whole of it alive in V8; an outcome is stored for an hour, and must not keep a body.
-`JSON.parse` already makes fresh strings: only objects handed in parsed need this.
-*/
-function copy(value: string): string {
-  return ` ${value}`.slice(1);
-}
-
-/** A missing optional task id field is fine; anything else must be a non-empty string within its cap. */
-function checkIdField(data: Fields, name: 'taskId' | 'task_id'): string | undefined {
-  const value = data[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new CallbackParseError('expected string', `data.${name}`);
-  if (value === '') throw new CallbackParseError('must not be empty', `data.${name}`);
-  if (value.length > CALLBACK_LIMITS.taskIdLength) throw tooLong(`data.${name}`, 'taskIdLength');
-  return value;
-}
-
-function tooLong(path: string, cap: 'taskIdLength' | 'messageLength' | 'imageUrlLength') {
-  return new CallbackParseError(
-    `must be at most ${CALLBACK_LIMITS[cap]} characters long (CALLBACK_LIMITS.${cap})`,
-    path,
-  );
-}
-
-function readCode(code: unknown): number {
-  if (typeof code === 'number' && Number.isSafeInteger(code)) return code;
-  if (typeof code === 'string' && /^-?\d+$/.test(code)) return Number(code);
-  throw new CallbackParseError('has an unexpected type or format', 'code');
-}
-
-/** Checks `data.images` (when set) and returns the URLs to keep. */
-function readImages(images: unknown, fresh: boolean): string[] | undefined {
-  if (images === undefined || images === null) return undefined;
-  if (!Array.isArray(images)) throw new CallbackParseError('expected array', 'data.images');
-  if (images.length > CALLBACK_LIMITS.images) {
-    throw new CallbackParseError(
-      `must have at most ${CALLBACK_LIMITS.images} image URLs (CALLBACK_LIMITS.images)`,
-      'data.images',
-    );
-  }
-  const urls: string[] = [];
-  for (let i = 0; i < images.length; i++) {
-    const value: unknown = images[i];
-    if (typeof value !== 'string')
-      throw new CallbackParseError('expected string', `data.images.${i}`);
-    // As sent and as kept: normalizing can shorten a URL (dot segments, tabs) or lengthen it.
-    const url = value.length > CALLBACK_LIMITS.imageUrlLength ? value : readImageUrl(value);
-    if (url === undefined)
-      throw new CallbackParseError('must be an absolute http: or https: URL', `data.images.${i}`);
-    if (url.length > CALLBACK_LIMITS.imageUrlLength)
-      throw tooLong(`data.images.${i}`, 'imageUrlLength');
-    urls.push(fresh || url !== value ? url : copy(url));
-  }
-  return urls;
 }
 
 /**
@@ -169,13 +116,13 @@ strings need no copy.
 */
 export function toCoverCallback(value: unknown, fresh = false): CoverCallback {
   if (!isRecord(value)) throw new CallbackParseError('expected object');
-  const code = readCode(value.code);
-  const { msg } = value;
-  if (msg !== undefined && msg !== null) {
-    if (typeof msg !== 'string') throw new CallbackParseError('expected string', 'msg');
-    if (msg.length > CALLBACK_LIMITS.messageLength) throw tooLong('msg', 'messageLength');
-  }
   const { data } = value;
+  // One property read on the legacy path: a record with a `state` is the Market's.
+  const market = marketRecordOf(value);
+  if (market !== undefined)
+    return toMarketCallback(market === value ? undefined : value, market, fresh);
+  const code = readCode(value.code);
+  const msg = checkMessage(value.msg, 'msg');
   if (!isRecord(data)) throw new CallbackParseError('expected object', 'data');
   const taskId = checkIdField(data, 'taskId');
   const snakeId = checkIdField(data, 'task_id');
@@ -188,7 +135,7 @@ export function toCoverCallback(value: unknown, fresh = false): CoverCallback {
     );
   }
   const id = fresh ? given : copy(given);
-  const text = typeof msg === 'string' ? (fresh ? msg : copy(msg)) : '';
+  const text = msg === undefined ? '' : fresh ? msg : copy(msg);
   if (code === 200) {
     if (!images || images.length === 0) {
       throw new CallbackParseError(

@@ -68,6 +68,8 @@ export class SunoCover extends EventEmitter<ClientEvents> {
   toJSON(): Record<string, unknown> {
     const {
       baseUrl,
+      host,
+      api,
       callbackUrl,
       pollInterval,
       timeout,
@@ -77,6 +79,9 @@ export class SunoCover extends EventEmitter<ClientEvents> {
     } = this.#options;
     return {
       baseUrl,
+      // The profile in use: sunoapi.org's for a host the SDK does not know.
+      hostProfile: host.name,
+      api,
       // The query may hold the callback token.
       callbackUrl: callbackUrl === undefined ? undefined : displayUrl(callbackUrl),
       pollInterval,
@@ -90,7 +95,8 @@ export class SunoCover extends EventEmitter<ClientEvents> {
 
   /**
   Remaining credits of the account (`GET /api/v1/generate/credit`, or kie.ai's
-  `/api/v1/chat/credit`; see the `creditsPath` option). kie.ai may return a fraction.
+  `/api/v1/chat/credit`: the host's, see the `creditsPath` option). kie.ai may return a
+  fraction.
 
   @example
   ```ts

@@ -9,7 +9,9 @@ import {
   pickCallbackUrl,
   type RequestOptions,
 } from './options.js';
-import { type CoverDetails, coverDetailsSchema, generateDataSchema } from './schemas.js';
+import { checkCallbackUrlReachable } from './reachability.js';
+import { type Route, routes } from './routes.js';
+import { type CoverDetails, generateDataSchema } from './schemas.js';
 import { CoverTask } from './task.js';
 import type { CoverResult, Tracker, WaitOptions } from './tracker.js';
 
@@ -41,29 +43,33 @@ const generateKeys = [
   'callbackUrl',
 ] as const satisfies readonly (keyof GenerateCoverParams)[];
 
-const generatePath = 'api/v1/suno/cover/generate';
-const recordInfoPath = 'api/v1/suno/cover/record-info';
-
 /** The cover resource: `suno.covers`. */
 export class Covers {
   readonly #http: Http;
   readonly #options: NormalizedOptions;
   readonly #tracker: Tracker;
   readonly #submits: WindowLimiter;
+  readonly #route: Route;
 
   /** @internal The client makes it: `suno.covers`. */
   constructor(http: Http, options: NormalizedOptions, tracker: Tracker) {
     this.#http = http;
     this.#options = options;
     this.#tracker = tracker;
+    this.#route = routes[options.api];
     this.#submits = new WindowLimiter(options.submitRate.limit, options.submitRate.interval);
   }
 
   /**
-  Submits a cover task for a finished music task (`POST /api/v1/suno/cover/generate`).
+  Submits a cover task for a finished music task (`POST /api/v1/suno/cover/generate`, or
+  `POST /api/v1/jobs/createTask` with `api: 'market'`).
 
   Safe to retry: one music task gets one cover, and the host answers a repeat with the
   existing cover task's id, which comes back as a task with `existing: true`.
+
+  A callback URL that no public host can reach (localhost, a private address, a `.local`
+  name) is refused with `InvalidArgumentError` before anything is sent, while `baseUrl` is
+  a public host (see `allowPrivateCallbackUrl`).
 
   The task is tracked from here on: polled every `pollInterval` until it ends (unless
   `pollingMode` is `'callback-only'`), and settled by whichever of callback and poll
@@ -84,7 +90,10 @@ export class Covers {
     checkKeys('covers.generate(params)', params, generateKeys);
     if (this.#tracker.closed) throw new ClientClosedError();
     const parentTaskId = checkTaskId('covers.generate({ taskId })', params.taskId);
-    const given = pickCallbackUrl('covers.generate(params)', params) ?? this.#options.callbackUrl;
+    const own = pickCallbackUrl('covers.generate(params)', params);
+    // The client's own callbackUrl was checked when the client was made.
+    if (own !== undefined) checkCallbackUrlReachable('covers.generate(params)', own, this.#options);
+    const given = own ?? this.#options.callbackUrl;
     const callBackUrl = given ?? NO_CALLBACK_URL;
     const task = (taskId: string, existing: boolean) => {
       const created = new CoverTask(
@@ -107,8 +116,8 @@ export class Covers {
       const data = await this.#http.request(
         {
           method: 'POST',
-          path: generatePath,
-          json: { taskId: parentTaskId, callBackUrl },
+          path: this.#route.generatePath,
+          json: this.#route.generateBody(parentTaskId, callBackUrl),
           data: generateDataSchema,
           // Past the host's submit rate a request is dropped: each attempt waits for a slot.
           limiter: this.#submits,
@@ -163,8 +172,10 @@ export class Covers {
   }
 
   /**
-  Reads a cover task's details (`GET /api/v1/suno/cover/record-info`). An unknown task id
-  throws `NotFoundError`, whichever way the host says so (code 404, 422, or `data: null`).
+  Reads a cover task's details (`GET /api/v1/suno/cover/record-info`, or
+  `GET /api/v1/jobs/recordInfo` with `api: 'market'`: the same `CoverDetails` either way).
+  An unknown task id throws `NotFoundError`, whichever way the host says so (code 404, 422,
+  or `data: null`).
 
   @example
   ```ts
@@ -176,10 +187,10 @@ export class Covers {
     const details = await this.#http.request(
       {
         method: 'GET',
-        path: recordInfoPath,
+        path: this.#route.recordInfoPath,
         searchParams: { taskId },
-        data: coverDetailsSchema,
-        notFoundCodes: [422],
+        data: this.#route.details,
+        notFoundCodes: this.#route.notFoundCodes,
         nullDataIsNotFound: true,
         caller: 'covers.get()',
       },
@@ -200,7 +211,7 @@ function checkTaskId(where: string, value: unknown): string {
   return value.trim();
 }
 
-/** "Cover already generated" answers (400 or 409) carry the existing cover task id. */
+/** "Cover already generated" answers (400 or 409) carry the existing cover task id, on both routes. */
 function existingTaskId(error: unknown): string | undefined {
   if (!(error instanceof ApiError) || (error.code !== 400 && error.code !== 409)) return undefined;
   const data = (error.body as { data?: unknown } | null)?.data;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors.js';
+import { type Api, type HostProfile, hostProfileOf } from './hosts.js';
 import { checkKeys } from './internal/keys.js';
 import {
   createLog,
@@ -11,6 +12,7 @@ import {
   type Redact,
 } from './internal/log.js';
 import { maxRetryAfter } from './internal/retry.js';
+import { checkCallbackUrlReachable } from './reachability.js';
 
 /**
 Options of `new SunoCover(options)`. Every option is optional when its environment
@@ -27,12 +29,25 @@ export interface ClientOptions {
   */
   apiKey?: string | undefined;
   /**
-  The host to talk to. Every documented host serves the same paths.
+  The host to talk to. Every documented host serves the same paths. The host decides the
+  defaults of `creditsPath`, `submitRate`, `maxPollsPerSecond` and `api` (see the README's
+  host table); a host the SDK does not know gets sunoapi.org's.
   @default process.env.SUNO_BASE_URL ?? 'https://api.sunoapi.org'
   @example
   new SunoCover({ baseUrl: 'https://api.kie.ai' })
   */
   baseUrl?: string | undefined;
+  /**
+  Which route submits and reads cover tasks. `'legacy'` is `/api/v1/suno/cover/*`, served by
+  every host; `'market'` is kie.ai's Market jobs API (`/api/v1/jobs/createTask` and
+  `/api/v1/jobs/recordInfo`), which kie.ai's newest docs document in its place. Every method,
+  event and result is the same either way, and the receiver takes callbacks of both shapes
+  whatever this says. Refused on a known host that does not serve the route.
+  @default the host's (`'legacy'` on every known host)
+  @example
+  new SunoCover({ baseUrl: 'https://api.kie.ai', api: 'market' })
+  */
+  api?: Api | undefined;
   /**
   The `callBackUrl` sent with every generate call that does not give its own. Without
   either, the SDK sends {@link NO_CALLBACK_URL} and results arrive by polling.
@@ -43,6 +58,17 @@ export interface ClientOptions {
   callbackUrl?: string | undefined;
   /** The API's own spelling of {@link ClientOptions.callbackUrl}; either works, not both. */
   callBackUrl?: string | undefined;
+  /**
+  Send callback URLs that no public host can reach. By default, while `baseUrl` is a public
+  host, a callback URL on localhost, a private, loopback, link-local or unique-local address
+  (IPv4 or IPv6), a `.local`, `.internal` or `.home.arpa` name, or a name without a dot is
+  refused with `InvalidArgumentError` before anything is sent: the host could never deliver
+  there. Set this when the host can reach it all the same (e.g. a proxy inside your network).
+  @default false
+  @example
+  new SunoCover({ baseUrl: 'https://api.kie.ai', callbackUrl: 'http://10.0.0.5/hook', allowPrivateCallbackUrl: true })
+  */
+  allowPrivateCallbackUrl?: boolean | undefined;
   /**
   The account's `webhookHmacKey` (kie.ai), to verify signed callbacks. Never logged.
   @default process.env.SUNO_WEBHOOK_SECRET
@@ -136,15 +162,16 @@ export interface ClientOptions {
   /**
   Poll requests per second, at most, across all tracked tasks (kie.ai allows 10 status
   requests per second per key).
-  @default 5
+  @default the host's: 8 on kie.ai, 5 elsewhere
   @example
   new SunoCover({ maxPollsPerSecond: 8 })
   */
   maxPollsPerSecond?: number | undefined;
   /**
   At most `limit` generate calls start in any `interval` ms; more wait their turn in
-  order. kie.ai drops generation requests past 20 per 10 s (other hosts do not say).
-  @default { limit: 20, interval: 10_000 }
+  order. kie.ai drops generation requests past 20 per 10 s (other hosts do not say; the
+  default assumes the same, with headroom).
+  @default the host's: { limit: 18, interval: 10_000 }
   @example
   new SunoCover({ submitRate: { limit: 10, interval: 10_000 } })
   */
@@ -239,7 +266,7 @@ export interface ClientOptions {
   headers?: Record<string, string> | undefined;
   /**
   The path of the remaining-credits endpoint, for `suno.credits()`.
-  @default 'api/v1/chat/credit' when `baseUrl` is kie.ai's, else 'api/v1/generate/credit'
+  @default the host's: 'api/v1/chat/credit' on kie.ai, else 'api/v1/generate/credit'
   @example
   new SunoCover({ baseUrl: 'https://proxy.example.com', creditsPath: 'api/v1/chat/credit' })
   */
@@ -276,7 +303,11 @@ export interface NormalizedOptions {
   /** The checked API key; throws `InvalidArgumentError` when it is missing or malformed. */
   apiKey: () => string;
   baseUrl: string;
+  /** What the SDK knows of the host `baseUrl` names (sunoapi.org's for an unknown host). */
+  host: HostProfile;
+  api: Api;
   callbackUrl: string | undefined;
+  allowPrivateCallbackUrl: boolean;
   webhookSecret: string | undefined;
   webhookTolerance: number;
   callbackToken: string | undefined;
@@ -395,8 +426,10 @@ export function describe(value: unknown): string {
 const clientOptionKeys = [
   'apiKey',
   'baseUrl',
+  'api',
   'callbackUrl',
   'callBackUrl',
+  'allowPrivateCallbackUrl',
   'webhookSecret',
   'webhookTolerance',
   'callbackToken',
@@ -637,6 +670,9 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   }
   checkKeys('new SunoCover(options)', options, clientOptionKeys);
   const givenKey: unknown = options.apiKey ?? readEnv('SUNO_API_KEY');
+  // A missing key is the first request's error (a receiver or a build needs none); a key
+  // that is there but could never be sent (a line break, NUL) is wrong now.
+  if (typeof givenKey === 'string' && givenKey.trim() !== '') checkApiKey(givenKey);
   const baseUrl = checkBaseUrl(options.baseUrl ?? readEnv('SUNO_BASE_URL') ?? defaultBaseUrl);
   const callbackUrl = pickCallbackUrl('new SunoCover(options)', options);
   const webhookSecret = options.webhookSecret ?? readEnv('SUNO_WEBHOOK_SECRET');
@@ -658,15 +694,13 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     'maxAge',
   ]);
   const submitRate = checkNested('submitRate', options.submitRate, ['limit', 'interval']);
-  const isKie = /(^|\.)kie\.ai$/i.test(new URL(baseUrl).hostname);
+  const { host, api, allowPrivateCallbackUrl } = checkHostOptions(options, baseUrl, callbackUrl);
   if (options.creditsPath !== undefined && typeof options.creditsPath !== 'string') {
     throw new InvalidArgumentError(
       `\`creditsPath\` must be a path string, got ${describe(options.creditsPath)}`,
     );
   }
-  const creditsPath = (
-    options.creditsPath ?? (isKie ? 'api/v1/chat/credit' : 'api/v1/generate/credit')
-  ).replace(/^\/+/, '');
+  const creditsPath = (options.creditsPath ?? host.creditsPath).replace(/^\/+/, '');
   const redact = createRedact([
     typeof givenKey === 'string' ? givenKey.trim() : undefined,
     webhookSecret,
@@ -675,7 +709,10 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
   return {
     apiKey: () => checkApiKey(givenKey),
     baseUrl,
+    host,
+    api,
     callbackUrl,
+    allowPrivateCallbackUrl,
     webhookSecret,
     webhookTolerance: checkNumber('webhookTolerance', options.webhookTolerance, 300, 0, 86_400),
     callbackToken: options.callbackToken,
@@ -699,7 +736,13 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     pollInterval: checkDuration('pollInterval', options.pollInterval, 30_000, 100),
     pollingMode: checkPollingMode(options.pollingMode),
     maxConcurrentPolls: checkNumber('maxConcurrentPolls', options.maxConcurrentPolls, 4, 1, 1000),
-    maxPollsPerSecond: checkNumber('maxPollsPerSecond', options.maxPollsPerSecond, 5, 0.01, 1000),
+    maxPollsPerSecond: checkNumber(
+      'maxPollsPerSecond',
+      options.maxPollsPerSecond,
+      host.maxPollsPerSecond,
+      0.01,
+      1000,
+    ),
     waitTimeout:
       options.waitTimeout === Number.POSITIVE_INFINITY
         ? Number.POSITIVE_INFINITY
@@ -707,8 +750,8 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     trackTimeout: checkDuration('trackTimeout', options.trackTimeout, 3_600_000),
     unknownTaskGrace: checkDuration('unknownTaskGrace', options.unknownTaskGrace, 300_000, 0),
     submitRate: {
-      limit: checkNumber('submitRate.limit', submitRate.limit, 20, 1, 100_000),
-      interval: checkDuration('submitRate.interval', submitRate.interval, 10_000),
+      limit: checkNumber('submitRate.limit', submitRate.limit, host.submitRate.limit, 1, 100_000),
+      interval: checkDuration('submitRate.interval', submitRate.interval, host.submitRate.interval),
     },
     timeout: checkDuration('timeout', options.timeout, 60_000),
     maxRetries: checkRetries(options.maxRetries, 2),
@@ -726,6 +769,38 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
     headers,
     creditsPath,
   };
+}
+
+/**
+What follows from the host (hosts.ts): its profile, the route, and whether the client's
+callback URL is one it can reach (refused at construction, before any call is made).
+*/
+function checkHostOptions(
+  options: ClientOptions,
+  baseUrl: string,
+  callbackUrl: string | undefined,
+): { host: HostProfile; api: Api; allowPrivateCallbackUrl: boolean } {
+  const { profile: host, known } = hostProfileOf(baseUrl);
+  const api = options.api ?? host.defaultApi;
+  if (api !== 'legacy' && api !== 'market') {
+    throw new InvalidArgumentError(`\`api\` must be 'legacy' or 'market', got ${describe(api)}`);
+  }
+  if (known && !host.apis.includes(api)) {
+    throw new InvalidArgumentError(
+      `\`api: '${api}'\` is kie.ai's Market route, which ${host.name} does not serve: leave \`api\` out (the legacy route) or use https://api.kie.ai`,
+    );
+  }
+  const allowPrivateCallbackUrl = checkBoolean(
+    'allowPrivateCallbackUrl',
+    options.allowPrivateCallbackUrl,
+  );
+  if (callbackUrl !== undefined) {
+    checkCallbackUrlReachable('new SunoCover(options)', callbackUrl, {
+      baseUrl,
+      allowPrivateCallbackUrl,
+    });
+  }
+  return { host, api, allowPrivateCallbackUrl };
 }
 
 function checkBoolean(name: string, value: unknown): boolean {

@@ -3,17 +3,23 @@ Wire shapes of the API as zod schemas (`zod/mini`, for bundle size). Every publi
 an API answer is inferred from here, so the schema and the type cannot drift apart.
 
 The schemas accept what the hosts are documented or seen to send, not only what their
-examples show: nullable fields, numbers as strings, `task_id` beside `taskId`.
+examples show: nullable fields, numbers as strings, `task_id` beside `taskId`. The
+callback's schema is in callback-schema.ts (only its type is used at run time).
 */
 import * as z from 'zod/mini';
-import { type CoverStatus, isRefundedCode, isRetryableCode, SuccessFlag } from './codes.js';
+import { type CoverStatus, SuccessFlag } from './codes.js';
 import { CALLBACK_LIMITS, readImageUrl } from './limits.js';
+import { marketFlag, readFailCode, resultImageKeys } from './market.js';
+
+export type { CoverCallback } from './callback-schema.js';
 
 /** A task id: not empty, within its cap. */
-const taskIdString = z.string().check(z.minLength(1), z.maxLength(CALLBACK_LIMITS.taskIdLength));
+export const taskIdString = z
+  .string()
+  .check(z.minLength(1), z.maxLength(CALLBACK_LIMITS.taskIdLength));
 
 /** A host's message, within its cap. */
-const message = z.string().check(z.maxLength(CALLBACK_LIMITS.messageLength));
+export const message = z.string().check(z.maxLength(CALLBACK_LIMITS.messageLength));
 
 /** An absolute http(s) image URL within its cap, as `readImageUrl` keeps it. */
 const imageUrl = z.pipe(
@@ -34,10 +40,10 @@ const imageUrl = z.pipe(
 );
 
 /** Image URLs, at most `CALLBACK_LIMITS.images` of them. */
-const imageUrls = z.array(imageUrl).check(z.maxLength(CALLBACK_LIMITS.images));
+export const imageUrls = z.array(imageUrl).check(z.maxLength(CALLBACK_LIMITS.images));
 
 /** An integer, also when a host sends it as a string ("200"). */
-const integer = z.union([
+export const integer = z.union([
   z.int(),
   z.pipe(z.string().check(z.regex(/^-?\d+$/)), z.transform(Number)),
 ]);
@@ -162,71 +168,132 @@ export const coverDetailsSchema = z.pipe(
 /** Details of a cover task, from `covers.get()`. */
 export type CoverDetails = z.output<typeof coverDetailsSchema>;
 
-/** The `data` of the credit endpoints: remaining credits (kie.ai may send a fraction). */
-export const creditsDataSchema = numeric;
+/** @internal */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
-/** The body a host POSTs to `callBackUrl`, as sent. `data.task_id` is one host's spelling. */
-export const callbackBodySchema = z
-  .object({
-    code: integer,
-    msg: z.pipe(
-      z.nullish(message),
-      z.transform((msg) => msg ?? ''),
-    ),
-    data: z.object({
-      taskId: z.optional(taskIdString),
-      task_id: z.optional(taskIdString),
-      images: z.nullish(imageUrls),
-    }),
-  })
-  .check(
-    z.refine((body) => (body.data.taskId ?? body.data.task_id) !== undefined, {
-      message: 'the task id is missing (neither data.taskId nor data.task_id is set)',
-      path: ['data', 'taskId'],
-    }),
-    z.refine((body) => body.code !== 200 || (body.data.images?.length ?? 0) > 0, {
-      message: 'a success (code 200) must carry at least one image URL',
-      path: ['data', 'images'],
-    }),
-  );
+/** What a transform pushes its issues into. */
+export type Context = { issues: { push(issue: z.core.$ZodRawIssue): unknown } };
 
-/** A cover callback, normalized into {@link CoverCallback}. */
-export const coverCallbackSchema = z.pipe(
-  callbackBodySchema,
-  z.transform((body) => {
-    const taskId = (body.data.taskId ?? body.data.task_id) as string;
-    if (body.code === 200) {
-      return {
-        status: 'succeeded' as const,
-        taskId,
-        code: 200 as const,
-        msg: body.msg,
-        images: body.data.images ?? [],
-      };
+/** Records an issue at `path`. */
+export function addIssue(
+  context: Context,
+  input: unknown,
+  path: PropertyKey[],
+  message: string,
+): void {
+  context.issues.push({ code: 'custom', input, path, message });
+}
+
+/**
+Reads a Market `resultJson` (a JSON string, or an object a host sent parsed) into its
+image URLs: the first of `resultUrls`, `images`, `imageUrls` that is set (an empty list
+when none is). `undefined` when it is malformed; the issues are in `context` at `path`.
+*/
+export function resultOf(
+  value: unknown,
+  context: Context,
+  path: PropertyKey[],
+): { key: string; images: string[] } | undefined {
+  let result: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      result = JSON.parse(value);
+    } catch {
+      addIssue(context, value, path, 'is not valid JSON');
+      return undefined;
     }
+  }
+  if (!isObject(result)) {
+    addIssue(context, value, path, 'expected a JSON object');
+    return undefined;
+  }
+  const key = resultImageKeys.find((name) => result[name] !== undefined && result[name] !== null);
+  if (key === undefined) return { key: resultImageKeys[0], images: [] };
+  const parsed = imageUrls.safeParse(result[key]);
+  if (parsed.success) return { key, images: parsed.data };
+  for (const issue of parsed.error.issues)
+    addIssue(context, value, [...path, key, ...issue.path], describeIssue(issue));
+  return undefined;
+}
+
+/** An object that a host may send as a JSON string (`param`), read leniently: `{}` when unreadable. */
+function looseObject(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return isObject(parsed) ? parsed : {};
+    } catch {
+      return {};
+    }
+  }
+  return isObject(value) ? value : {};
+}
+
+/** The `data` of kie.ai's Market `GET /api/v1/jobs/recordInfo`, as the host sends it. */
+export const marketRecordDataSchema = z.object({
+  taskId: taskIdString,
+  /** `waiting`, `queuing`, `generating`, `success` or `fail`. */
+  state: z.string(),
+  /** The submitted request as a JSON string: the music task id and callback URL are read from it. */
+  param: z.optional(z.unknown()),
+  /** A JSON string whose `resultUrls` hold the images (on success). */
+  resultJson: z.optional(z.unknown()),
+  /** A string, empty when none; a number in it is the error code. */
+  failCode: z.optional(z.unknown()),
+  failMsg: z.nullish(message),
+  createTime: time,
+  completeTime: time,
+});
+
+/**
+Market record-info `data`, normalized into the same {@link CoverDetails} as the legacy
+route's: `state` as `status` and `successFlag`, the images from `resultJson`, `failCode`
+as `errorCode` (501 for a failure without a numeric one).
+*/
+export const marketDetailsSchema = z.pipe(
+  marketRecordDataSchema,
+  z.transform((raw, context): CoverDetails => {
+    // An unknown state reads as pending, so that a tracker keeps asking (as for unknown flags).
+    const successFlag = marketFlag(raw.state) ?? SuccessFlag.Pending;
+    let images: string[] = [];
+    if (successFlag === SuccessFlag.Success && raw.resultJson != null && raw.resultJson !== '') {
+      const result = resultOf(raw.resultJson, context, ['resultJson']);
+      if (result === undefined) return z.NEVER;
+      images = result.images;
+    }
+    const failed = successFlag === SuccessFlag.Failed;
+    const param = looseObject(raw.param);
+    const input = looseObject(param.input);
+    const parent = input.task_id ?? input.taskId;
+    const callbackUrl = param.callBackUrl ?? param.callbackUrl;
     return {
-      status: 'failed' as const,
-      taskId,
-      code: body.code,
-      msg: body.msg,
-      images: [] as string[],
-      /** Credits were refunded (code 531). */
-      refunded: isRefundedCode(body.code),
-      /** Submitting again may work (408, 500, 531). */
-      retryable: isRetryableCode(body.code),
+      taskId: raw.taskId,
+      parentTaskId:
+        typeof parent === 'string' && parent !== '' && parent.length <= CALLBACK_LIMITS.taskIdLength
+          ? parent
+          : null,
+      callbackUrl: typeof callbackUrl === 'string' ? callbackUrl : null,
+      status: failed
+        ? 'failed'
+        : successFlag === SuccessFlag.Success
+          ? 'succeeded'
+          : successFlag === SuccessFlag.Generating
+            ? 'generating'
+            : 'pending',
+      successFlag,
+      images,
+      errorCode: failed ? (readFailCode(raw.failCode) ?? 501) : null,
+      errorMessage: raw.failMsg ?? null,
+      createTime: raw.createTime,
+      completeTime: raw.completeTime,
     };
   }),
 );
 
-/**
-A parsed cover callback: `status: 'succeeded'` with its images, or `status: 'failed'` with
-the host's code (see `CallbackCode`), `refunded` and `retryable`. `msg` is verbatim.
-
-Narrow it on `status`. A failure keeps any code the host sent, so its `code` is a plain
-`number`, and TypeScript cannot tell from `code === CallbackCode.Success` that a callback
-is not a failure (it has no "number but 200" type).
-*/
-export type CoverCallback = z.output<typeof coverCallbackSchema>;
+/** The `data` of the credit endpoints: remaining credits (kie.ai may send a fraction). */
+export const creditsDataSchema = numeric;
 
 /** The parts of a zod issue the SDK reads. */
 interface Issue {

@@ -45,23 +45,26 @@ const kb = (size: number) => `${(size / 1024).toFixed(1)} KB min+gzip`;
 describe('bundle size of the published package', () => {
   // Issue 11 asked for 20 KB for the main entry with every dependency; it is 32.3 KB: its
   // dependencies alone are 11.2 KB (ky 4.9, zod/mini 4.3, p-retry and eventemitter3 2) and
-  // the SDK 21 KB (see bench/NOTES.md). The budget holds today's figure and catches growth.
-  it('keeps the main entry with all its dependencies at or under 34 KB', async () => {
+  // the SDK 21 KB (see bench/NOTES.md); kie.ai's Market route, the host table and the
+  // callback-URL check (issue 13) added 2.5 KB. The budget holds today's figure and catches growth.
+  it('keeps the main entry with all its dependencies at or under 36 KB', async () => {
     const { size, inputs } = await bundle("export * from 'suno-cover';");
     console.log(`main entry: ${kb(size)}`);
     expect(size).toBeGreaterThan(10 * 1024);
-    expect(size).toBeLessThanOrEqual(34 * 1024);
+    expect(size).toBeLessThanOrEqual(36 * 1024);
     // The entry is the installed package, not src/.
     expect(inputs.some((path) => path.includes('node_modules/suno-cover/dist/'))).toBe(true);
     expect(inputs.filter((path) => /\/dist\/(cli|node|testing)\//.test(path))).toEqual([]);
   });
 
-  it('keeps an app that only parses and verifies callbacks at or under 4 KB, with no client, ky, p-retry or zod', async () => {
+  // 3.6 KB for the legacy shape alone; reading kie.ai's Market callbacks too (issue 13:
+  // every receiver takes both shapes) makes it 4.2 KB.
+  it('keeps an app that only parses and verifies callbacks at or under 4.5 KB, with no client, ky, p-retry or zod', async () => {
     const { size, inputs } = await bundle(
       "export { parseCoverCallback, verifyCoverCallback } from 'suno-cover';",
     );
     console.log(`parse + verify: ${kb(size)}`);
-    expect(size).toBeLessThanOrEqual(4 * 1024);
+    expect(size).toBeLessThanOrEqual(4.5 * 1024);
     expect(
       inputs.filter((path) => /node_modules\/(ky|p-retry|zod|eventemitter3)\//.test(path)),
     ).toEqual([]);

@@ -294,7 +294,7 @@ describe('CallbackCode', () => {
 
 describe('the hand-written callback reader', () => {
   it('accepts and rejects exactly what coverCallbackSchema does, with the same result', async () => {
-    const { coverCallbackSchema } = await import('../src/schemas.js');
+    const { coverCallbackSchema } = await import('../src/callback-schema.js');
     const { toCoverCallback } = await import('../src/callbacks.js');
     const same = (value: unknown) => {
       const expected = coverCallbackSchema.safeParse(value);
@@ -405,8 +405,109 @@ describe('the hand-written callback reader', () => {
         ),
       }),
     });
+    // Market records (with a `state`), inside the envelope and bare: resultJson as a string
+    // or an object, malformed, under each of its image keys, at and past the caps.
+    const urls = fc.oneof(
+      fc.constant(null),
+      fc.array(url, { maxLength: 10 }),
+      fc.array(fc.webUrl(), { minLength: 1, maxLength: 9 }),
+      fc.anything(),
+    );
+    const result = fc.record(
+      { resultUrls: urls, images: urls, imageUrls: urls, other: fc.anything() },
+      { requiredKeys: [] },
+    );
+    const resultJson = fc.oneof(
+      result.map((value) => JSON.stringify(value) ?? ''),
+      result,
+      fc
+        .tuple(
+          fc.constantFrom('resultUrls', 'images', 'imageUrls'),
+          fc.array(url, { maxLength: 3 }),
+        )
+        .map(([key, list]) => JSON.stringify({ [key]: list })),
+      fc.constantFrom('', '{', '[]', 'null', '"x"', '{"resultUrls":[', `${'['.repeat(10_000)}`),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.anything(),
+    );
+    const marketRecord = fc.record(
+      {
+        taskId: id,
+        task_id: id,
+        state: fc.oneof(
+          fc.constantFrom('success', 'fail', 'waiting', 'queuing', 'generating', 'SUCCESS', 'Fail'),
+          fc.constantFrom('done', 'constructor', '__proto__', 'toString', ''),
+          fc.string(),
+          fc.integer(),
+          fc.constant(null),
+        ),
+        resultJson,
+        failCode: fc.oneof(
+          fc.constantFrom('', '0', '200', '531', '-1', '501 ', '99999999999999999999'),
+          fc.integer(),
+          fc.double(),
+          fc.string(),
+          fc.constant(null),
+          fc.anything(),
+        ),
+        failMsg: fc.oneof(fc.string(), fc.constant(null), fc.integer(), around(1024)),
+        extra: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    const market = fc.oneof(
+      fc.record(
+        {
+          code: fc.oneof(fc.constantFrom(200, 0, 408, 501, '531'), fc.integer(), fc.string()),
+          msg: fc.oneof(fc.string(), fc.constant(null), fc.integer(), around(1024)),
+          data: marketRecord,
+        },
+        { requiredKeys: ['data'] },
+      ),
+      marketRecord,
+      // A bare record beside `data`: then it is not bare.
+      marketRecord.map((record) => ({ ...record, data: null })),
+    );
     fc.assert(fc.property(nearValid, same), { numRuns: 5_000 });
     fc.assert(fc.property(atTheCaps, same), { numRuns: 2_000 });
+    // Valid Market shapes, fields at and past their caps.
+    const goodRecord = fc.record({
+      taskId: fc.oneof(fc.constant('task_12345678'), around(128)),
+      state: fc.constantFrom('success', 'fail', 'SUCCESS', 'generating'),
+      resultJson: fc
+        .tuple(
+          fc.constantFrom('resultUrls', 'images', 'imageUrls'),
+          fc.oneof(
+            fc.array(fc.webUrl(), { minLength: 1, maxLength: 9 }),
+            url.map((one) => [one]),
+          ),
+          fc.boolean(),
+        )
+        .map(([key, list, asString]) =>
+          asString ? JSON.stringify({ [key]: list }) : { [key]: list },
+        ),
+      failCode: fc.oneof(fc.constantFrom('', '531', '0', '200'), fc.integer()),
+      failMsg: fc.oneof(fc.string(), around(1024)),
+    });
+    const goodMarket = fc.oneof(
+      fc.record({
+        code: fc.constantFrom(200, 0, 501, '531'),
+        msg: fc.oneof(fc.string(), around(1024)),
+        data: goodRecord,
+      }),
+      goodRecord,
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(market, goodMarket), (value) => {
+        same(value);
+        if (coverCallbackSchema.safeParse(value).success) accepted++;
+      }),
+      { numRuns: 5_000 },
+    );
+    // Enough of them are valid for the comparison to reach the success and failure paths.
+    expect(accepted).toBeGreaterThan(500);
     fc.assert(fc.property(fc.anything(), same), { numRuns: 1_000 });
   });
 });

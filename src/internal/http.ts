@@ -236,7 +236,10 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
     async request(spec, given) {
       const requestOptions = checkRequestOptions(`${spec.caller}`, given);
       const endpoint = `${spec.method} /${spec.path}`;
-      const { signal } = requestOptions;
+      // The caller's signal reaches this request through one listener shared by every
+      // request on it (see `linkSignal`); p-retry, the attempts and the waits listen here.
+      const link = requestOptions.signal && linkSignal(requestOptions.signal);
+      const signal = link?.signal;
       const timeout = requestOptions.timeout ?? options.timeout;
       const retries = requestOptions.maxRetries ?? options.maxRetries;
       try {
@@ -276,9 +279,45 @@ export function createHttp(options: NormalizedOptions, onRetry: (event: RetryEve
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         throw error;
+      } finally {
+        link?.unlink();
       }
     },
   };
+}
+
+/** The requests in flight on each caller signal, aborted together by its one listener. */
+const linked = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/**
+A signal that aborts with `signal`, for one request. The tracker passes one signal to every
+poll, and each request adds listeners (p-retry, the attempt, the waits): on the shared
+signal itself, 11 polls in flight would make Node warn of a leak (MaxListenersExceeded).
+Linked, the shared signal has one listener whatever the number of requests.
+*/
+function linkSignal(signal: AbortSignal): { signal: AbortSignal; unlink: () => void } {
+  const controller = new AbortController();
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return { signal: controller.signal, unlink: noop };
+  }
+  let requests = linked.get(signal);
+  if (!requests) {
+    const all = new Set<AbortController>();
+    requests = all;
+    linked.set(signal, all);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const request of all) request.abort(signal.reason);
+        all.clear();
+      },
+      { once: true },
+    );
+  }
+  const set = requests;
+  set.add(controller);
+  return { signal: controller.signal, unlink: () => set.delete(controller) };
 }
 
 function createKy(ky: typeof import('ky').default, options: NormalizedOptions): KyInstance {

@@ -158,3 +158,39 @@ export function drift(
   }
   return out;
 }
+
+/**
+Drifts a Market recordInfo `data` without changing what it means: extra fields, numbers
+where strings were (and back), nulls where a field is empty, `resultJson` sent parsed, its
+images under `images` or `imageUrls`.
+*/
+export function driftMarket(
+  chaos: ChaosOptions,
+  key: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  const { seed } = chaos;
+  const out: Record<string, unknown> = { ...data };
+  if (chance(seed, `extra:${key}`) < 0.5) {
+    out.progress = '0.50';
+    out.extra = { nested: [1, 'two', null] };
+  }
+  if (chance(seed, `strings:${key}`) < 0.5) {
+    if (out.costTime !== null) out.costTime = String(out.costTime);
+    if (out.failCode !== '') out.failCode = Number(out.failCode);
+  }
+  if (chance(seed, `nulls:${key}`) < 0.5) {
+    out.param = null;
+    out.createTime = null;
+    if (out.failCode === '') out.failCode = null;
+    if (out.failMsg === '') out.failMsg = null;
+    if (out.resultJson === '') out.resultJson = null;
+  }
+  if (typeof out.resultJson === 'string' && out.resultJson !== '') {
+    const result = JSON.parse(out.resultJson) as { resultUrls: string[] };
+    const name = pick(seed, `images:${key}`, ['resultUrls', 'images', 'imageUrls']);
+    const moved = { [name]: result.resultUrls };
+    out.resultJson = chance(seed, `parsed:${key}`) < 0.3 ? moved : JSON.stringify(moved);
+  }
+  return out;
+}

@@ -3,7 +3,9 @@ A real HTTP server on 127.0.0.1 that behaves like the cover API's hosts as they 
 documented: the envelope with body codes (errors as HTTP 200 with a body code, as real
 hosts do), Bearer auth, one cover per music task, the task lifecycle, callbacks (signed
 with kie.ai's scheme when a key is set, retried when the receiver does not answer 200),
-and the images themselves as PNGs. Node only.
+and the images themselves as PNGs. Both routes: the legacy `/api/v1/suno/cover/*` and
+kie.ai's Market `/api/v1/jobs/*` (Market records and callbacks for tasks submitted there).
+Node only.
 */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,11 +17,16 @@ import {
   type ChaosOptions,
   callbackFault,
   drift,
+  driftMarket,
 } from './chaos.js';
 import { type ImageFault, serveImage } from './images.js';
 import { coverPng } from './png.js';
 
-/** The endpoints the simulator serves, by the names its knobs use. */
+/**
+The endpoints the simulator serves, by the names its knobs use. kie.ai's Market route
+shares the knobs of the legacy one: `'generate'` is also `POST /api/v1/jobs/createTask`,
+`'record-info'` also `GET /api/v1/jobs/recordInfo`.
+*/
 export type SimulatorEndpoint = 'generate' | 'record-info' | 'credit' | 'image';
 
 /**
@@ -146,6 +153,11 @@ export interface CallbackAttempt {
 /** A cover task as the simulator holds it. */
 export interface SimulatedTask {
   taskId: string;
+  /**
+  The route it was submitted on: its callback has that route's shape (`data.images`, or
+  the Market task record with `state` and `resultJson`). Both record paths answer for it.
+  */
+  api: 'legacy' | 'market';
   parentTaskId: string;
   callbackUrl: string;
   successFlag: 0 | 1 | 2 | 3;
@@ -196,6 +208,9 @@ export interface CoverSimulator {
 
 const generatePath = '/api/v1/suno/cover/generate';
 const recordInfoPath = '/api/v1/suno/cover/record-info';
+const createTaskPath = '/api/v1/jobs/createTask';
+const marketRecordPath = '/api/v1/jobs/recordInfo';
+const marketModel = 'ai-music-api/cover-generate';
 const creditPaths = new Set(['/api/v1/generate/credit', '/api/v1/chat/credit']);
 
 /** What an endpoint answers, before chaos may intervene. */
@@ -302,7 +317,6 @@ export async function createCoverSimulator(
   function complete(task: SimulatedTask): void {
     const { outcome } = task.scenario;
     task.completeTime = new Date().toISOString();
-    let body: unknown;
     if (outcome === undefined || outcome === 'success') {
       task.successFlag = 1;
       task.images = Array.from({ length: task.scenario.images }, (_, i) =>
@@ -310,14 +324,12 @@ export async function createCoverSimulator(
       );
       task.errorCode = 200;
       task.errorMessage = '';
-      body = { code: 200, msg: 'success', data: { taskId: task.taskId, images: task.images } };
     } else {
-      const msg = outcome.msg ?? failureMessages[outcome.code] ?? 'Cover generation failed';
       task.successFlag = 3;
       task.errorCode = outcome.code;
-      task.errorMessage = msg;
-      body = { code: outcome.code, msg, data: { taskId: task.taskId, images: null } };
+      task.errorMessage = outcome.msg ?? failureMessages[outcome.code] ?? 'Cover generation failed';
     }
+    const body = callbackBody(task);
     if (task.scenario.callback !== 'deliver' || isUndeliverable(task.callbackUrl)) return;
     switch (task.callbackFault) {
       case 'delay':
@@ -339,14 +351,63 @@ export async function createCoverSimulator(
     }
   }
 
+  /** The callback of a finished task, in the shape of the route it was submitted on. */
+  function callbackBody(task: SimulatedTask): unknown {
+    const succeeded = task.successFlag === 1;
+    const code = succeeded ? 200 : (task.errorCode ?? 501);
+    const msg = succeeded ? 'success' : (task.errorMessage ?? '');
+    if (task.api === 'market') return { code, msg, data: marketRecord(task) };
+    return { code, msg, data: { taskId: task.taskId, images: succeeded ? task.images : null } };
+  }
+
   function contradiction(task: SimulatedTask): unknown {
-    return task.successFlag === 1
-      ? { code: 501, msg: 'Cover generation failed', data: { taskId: task.taskId, images: null } }
-      : {
-          code: 200,
-          msg: 'success',
-          data: { taskId: task.taskId, images: [imageUrl(task.taskId, 0)] },
-        };
+    // The opposite outcome, in the same shape.
+    const opposite: SimulatedTask =
+      task.successFlag === 1
+        ? {
+            ...task,
+            successFlag: 3,
+            images: [],
+            errorCode: 501,
+            errorMessage: 'Cover generation failed',
+          }
+        : { ...task, successFlag: 1, images: [imageUrl(task.taskId, 0)], errorCode: 200 };
+    return callbackBody(opposite);
+  }
+
+  /** A task as kie.ai's Market record: `state`, `resultJson` and `param` as JSON strings, epoch ms. */
+  function marketRecord(task: SimulatedTask): Record<string, unknown> {
+    const created = Date.parse(task.createTime);
+    const completed = task.completeTime === null ? null : Date.parse(task.completeTime);
+    const { successFlag } = task;
+    const state =
+      successFlag === 1
+        ? 'success'
+        : successFlag === 3
+          ? 'fail'
+          : successFlag === 2
+            ? 'generating'
+            : // The pending time is split between the two states the Market names.
+              Date.now() - created < task.scenario.pendingMs / 2
+              ? 'waiting'
+              : 'queuing';
+    return {
+      taskId: task.taskId,
+      model: marketModel,
+      state,
+      param: JSON.stringify({
+        model: marketModel,
+        callBackUrl: task.callbackUrl,
+        input: { task_id: task.parentTaskId },
+      }),
+      resultJson: successFlag === 1 ? JSON.stringify({ resultUrls: task.images }) : '',
+      failCode: successFlag === 3 ? String(task.errorCode) : '',
+      failMsg: successFlag === 3 ? (task.errorMessage ?? '') : '',
+      costTime: completed === null ? null : completed - created,
+      completeTime: completed,
+      createTime: created,
+      updateTime: completed ?? Date.now(),
+    };
   }
 
   function deliver(
@@ -502,11 +563,24 @@ export async function createCoverSimulator(
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  function handleGenerate(body: unknown): Answer {
-    const { taskId, callBackUrl } = (body ?? {}) as { taskId?: unknown; callBackUrl?: unknown };
-    if (typeof taskId !== 'string' || taskId === '') return answer(400, 'taskId is required');
+  function handleGenerate(body: unknown, api: 'legacy' | 'market'): Answer {
+    const fields = (body ?? {}) as {
+      taskId?: unknown;
+      callBackUrl?: unknown;
+      model?: unknown;
+      input?: { task_id?: unknown } | null;
+    };
+    const { callBackUrl } = fields;
+    const taskId = api === 'market' ? fields.input?.task_id : fields.taskId;
+    if (api === 'market' && fields.model !== marketModel)
+      return answer(422, `model must be "${marketModel}"`);
+    if (typeof taskId !== 'string' || taskId === '')
+      return answer(
+        api === 'market' ? 422 : 400,
+        `${api === 'market' ? 'input.task_id' : 'taskId'} is required`,
+      );
     if (typeof callBackUrl !== 'string' || callBackUrl === '')
-      return answer(400, 'callBackUrl is required');
+      return answer(api === 'market' ? 422 : 400, 'callBackUrl is required');
     if (knownMusic && !knownMusic.has(taskId)) return answer(404, 'Music task not found');
     const existing = coverOfMusic.get(taskId);
     if (existing) {
@@ -520,6 +594,7 @@ export async function createCoverSimulator(
     const early = fault === 'early';
     const task: SimulatedTask = {
       taskId: newTaskId(),
+      api,
       parentTaskId: taskId,
       callbackUrl: callBackUrl,
       successFlag: 0,
@@ -548,13 +623,25 @@ export async function createCoverSimulator(
     return answer(200, 'success', { taskId: task.taskId }, early ? 150 : 0);
   }
 
-  function handleRecordInfo(taskId: string | undefined, key: string): Answer {
+  function handleRecordInfo(
+    taskId: string | undefined,
+    key: string,
+    api: 'legacy' | 'market',
+  ): Answer {
     const task = taskId ? tasks.get(taskId) : undefined;
     const unknownMs = task && scenarios.get(task.parentTaskId)?.unknownMs;
     if (!task || (unknownMs && Date.now() - Date.parse(task.createTime) < unknownMs)) {
       const mode = options.unknownTask ?? 'code-422';
       if (mode === 'null-data') return answer(200, 'success', null);
       return answer(mode === 'code-404' ? 404 : 422, 'Record does not exist');
+    }
+    if (api === 'market') {
+      const record = marketRecord(task);
+      return answer(
+        200,
+        'success',
+        chaos?.drift === false || !chaos ? record : driftMarket(chaos, key, record),
+      );
     }
     const data = {
       taskId: task.taskId,
@@ -594,10 +681,12 @@ export async function createCoverSimulator(
     });
 
     const image = /^\/images\/([0-9a-f]+)\/(\d+)\.png$/.exec(url.pathname);
+    const api =
+      url.pathname === createTaskPath || url.pathname === marketRecordPath ? 'market' : 'legacy';
     const endpoint: SimulatorEndpoint | undefined =
-      url.pathname === generatePath
+      url.pathname === generatePath || url.pathname === createTaskPath
         ? 'generate'
-        : url.pathname === recordInfoPath
+        : url.pathname === recordInfoPath || url.pathname === marketRecordPath
           ? 'record-info'
           : creditPaths.has(url.pathname)
             ? 'credit'
@@ -636,9 +725,11 @@ export async function createCoverSimulator(
     let result: Answer;
     if (endpoint === 'generate') {
       result =
-        typeof body === 'string' ? answer(400, 'Body is not valid JSON') : handleGenerate(body);
+        typeof body === 'string'
+          ? answer(400, 'Body is not valid JSON')
+          : handleGenerate(body, api);
     } else if (endpoint === 'record-info') {
-      result = handleRecordInfo(url.searchParams.get('taskId') ?? undefined, key);
+      result = handleRecordInfo(url.searchParams.get('taskId') ?? undefined, key, api);
     } else {
       result = answer(200, 'success', state.credits);
     }
@@ -654,7 +745,9 @@ export async function createCoverSimulator(
       endpoint === 'record-info'
         ? url.searchParams.get('taskId')
         : endpoint === 'generate'
-          ? (body as { taskId?: unknown } | undefined)?.taskId
+          ? // The music task id, on either route: the same task meets the same chaos.
+            ((body as { taskId?: unknown; input?: { task_id?: unknown } } | undefined)?.taskId ??
+            (body as { input?: { task_id?: unknown } | null } | undefined)?.input?.task_id)
           : '';
     const name = `${endpoint}:${String(id)}`;
     const count = (asked.get(name) ?? 0) + 1;
