@@ -58,6 +58,7 @@ const shared: Options = {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'node/index': 'src/node/index.ts',
+    'redis/index': 'src/redis/index.ts',
   },
   // The subpaths import the main entry by name, so that CJS and ESM alike share one copy of
   // the classes (instanceof works across entries).

@@ -49,6 +49,8 @@ export interface StoreStart {
   trackTimeout: number;
   /** Whether this client polls (`pollingMode: 'always'`): only a polling client adopts tasks. */
   polls: boolean;
+  /** The client's `pollInterval`: a poll lease must outlast it. */
+  pollInterval: number;
 }
 
 /**

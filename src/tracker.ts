@@ -226,7 +226,11 @@ export class Tracker {
         adopt: (taskId, since) => this.#adopt(taskId, since),
         state: (state, error) => this.#setState(state, error),
       },
-      { trackTimeout: options.trackTimeout, polls: options.pollingMode === 'always' },
+      {
+        trackTimeout: options.trackTimeout,
+        polls: options.pollingMode === 'always',
+        pollInterval: options.pollInterval,
+      },
     );
     this.#scheduler = new Scheduler({
       interval: options.pollInterval,
@@ -256,14 +260,19 @@ export class Tracker {
   Starts tracking a task for a task object. Settled tasks are not tracked: their outcome
   is in the store. `pollNow` polls at once (a resumed or existing task may be done already).
   */
-  track(taskId: string, emitter: Emitter, parentTaskId: string | null, pollNow: boolean): void {
+  track(
+    taskId: string,
+    emitter: Emitter,
+    parentTaskId: string | null,
+    pollNow: boolean,
+  ): Promise<void> | undefined {
     if (this.#closed) throw new ClientClosedError();
-    if (this.store.get(taskId)) return;
+    if (this.store.get(taskId)) return undefined;
     const known = this.#tracked.get(taskId);
     if (known) {
       known.emitters.add(emitter);
       known.parentTaskId ??= parentTaskId;
-      return;
+      return undefined;
     }
     this.#tracked.set(taskId, {
       taskId,
@@ -278,11 +287,14 @@ export class Tracker {
     this.#armSweep(Date.now() + this.#options.trackTimeout);
     if (this.#shared && !this.#degraded) {
       // Records the task for the fleet, and finds an outcome another instance stored already.
-      this.#shared.track(taskId, Date.now()).then(
-        (stored) => stored && this.#learn(taskId, stored),
+      return this.#shared.track(taskId, Date.now()).then(
+        (stored) => {
+          if (stored) this.#learn(taskId, stored);
+        },
         (error: unknown) => this.#storeFailed(error),
       );
     }
+    return undefined;
   }
 
   /** The last status known for a task. */
