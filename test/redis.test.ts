@@ -226,6 +226,37 @@ describe.each(['ioredis', 'node-redis'] as const)('the Redis store with %s', (li
     expect((error as TaskFailedError).source).toBe('poll');
   });
 
+  it('settles, runs the listeners and records the outcome inside waitUntil in a serverless route', async () => {
+    const prefix = newPrefix();
+    const order: string[] = [];
+    const a = await instance(library, prefix, {
+      pollInterval: 60_000,
+      listener: async () => {
+        await delay(50);
+        order.push('listener done');
+      },
+    });
+    const b = await instance(library, prefix, { pollInterval: 60_000 });
+    const { taskId, body } = await runningTask();
+    const kept: Promise<unknown>[] = [];
+    const response = await a.suno.callbacks.handle(
+      new Request('http://127.0.0.1/hook', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+      { waitUntil: (promise) => kept.push(promise) },
+    );
+    expect(response.status).toBe(200);
+    expect(order).toEqual([]);
+    await Promise.all(kept);
+    order.push('waitUntil done');
+    expect(order).toEqual(['listener done', 'waitUntil done']);
+    expect((await a.store.get(taskId))?.outcome.status).toBe('succeeded');
+    // A status route in another invocation reads it.
+    expect((await b.suno.covers.track(taskId).wait()).images).toEqual(body.data.images);
+  });
+
   it('runs the listeners of an instance killed inside them on another instance', async () => {
     const prefix = newPrefix();
     const b = await instance(library, prefix);
