@@ -257,6 +257,26 @@ describe.each(['ioredis', 'node-redis'] as const)('the Redis store with %s', (li
     expect((await b.suno.covers.track(taskId).wait()).images).toEqual(body.data.images);
   });
 
+  it('never runs a slow listener on a second instance while the first still runs it', async () => {
+    const prefix = newPrefix();
+    let finished = 0;
+    const a = await instance(library, prefix, {
+      pollInterval: 60_000,
+      listener: async () => {
+        await delay(claimTimeout * 3);
+        finished++;
+      },
+    });
+    const b = await instance(library, prefix, { pollInterval: 60_000 });
+    const { body } = await runningTask();
+    await a.suno.callbacks.receive(body);
+    // receive() resolves once the listeners ran; then the claim is released.
+    expect(finished).toBe(1);
+    await delay(claimTimeout * 2);
+    expect(a.succeeded.length).toBe(1);
+    expect(b.succeeded).toEqual([]);
+  });
+
   it('runs the listeners of an instance killed inside them on another instance', async () => {
     const prefix = newPrefix();
     const b = await instance(library, prefix);
@@ -320,6 +340,26 @@ describe.each(['ioredis', 'node-redis'] as const)('the Redis store with %s', (li
       expect(result.images).toEqual(body.data.images);
       expect(result.at - received).toBeLessThan(100);
     }
+  });
+});
+
+describe('redisStore() and the store option', () => {
+  it('refuses a client of neither library, and a store without the contract', async () => {
+    expect(() => redisStore({ get() {} })).toThrow(/ioredis client .* or a node-redis client/);
+    expect(
+      () => new SunoCover({ apiKey: 'k', store: { get() {} } as unknown as RedisStore }),
+    ).toThrow(/`store` must be a task store .* lacks start, claim, done/);
+    const redis = await connectRedis('ioredis', redisUrl);
+    redisClients.push(redis);
+    expect(() => redisStore(redis.client, { pollLeases: 5 } as never)).toThrow(
+      /unknown option `pollLeases`/,
+    );
+    const store = redisStore(redis.client, { prefix: newPrefix() });
+    expect(store.library).toBe('ioredis');
+    clients.push(new SunoCover({ apiKey: 'k', store }));
+    expect(() => new SunoCover({ apiKey: 'k', store })).toThrow(
+      /give each SunoCover client its own store/,
+    );
   });
 });
 
