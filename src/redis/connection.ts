@@ -2,6 +2,7 @@
 The few commands the Redis store needs, over either client library the user brings: ioredis
 or node-redis (the `redis` package). Typed structurally, so that neither is imported here.
 */
+import { InvalidArgumentError } from 'suno-cover';
 
 /** What the store runs against Redis. */
 export interface Connection {
@@ -23,6 +24,7 @@ export interface Connection {
 /** The parts of an ioredis client used here. */
 interface IoRedisLike {
   status: string;
+  options?: { keyPrefix?: string };
   eval(script: string, numKeys: number, ...args: string[]): Promise<unknown>;
   get(key: string): Promise<string | null>;
   duplicate(): IoRedisLike;
@@ -52,7 +54,14 @@ export function connect(client: unknown): Connection | undefined {
   if (typeof candidate.duplicate !== 'function' || typeof candidate.eval !== 'function')
     return undefined;
   if ('isOpen' in candidate) return nodeRedis(client as NodeRedisLike);
-  if (typeof candidate.status === 'string') return ioredis(client as IoRedisLike);
+  if (typeof candidate.status === 'string') {
+    // ioredis would prefix the keys passed to a script but not those the script builds.
+    if ((client as IoRedisLike).options?.keyPrefix)
+      throw new InvalidArgumentError(
+        'redisStore(client): the ioredis client has a `keyPrefix`; give the store `{ prefix }` instead and a client without one',
+      );
+    return ioredis(client as IoRedisLike);
+  }
   return undefined;
 }
 
