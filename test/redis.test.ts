@@ -4,7 +4,9 @@ libraries, in this process and in child processes, on one simulator. Each run us
 of its own; after the run every key under it must have a TTL.
 */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { type SucceededEvent, SunoCover, TaskFailedError } from 'suno-cover';
 import { type RedisStore, redisStore } from 'suno-cover/redis';
 import { type CoverSimulator, createCoverSimulator } from 'suno-cover/testing';
@@ -337,6 +339,23 @@ describe.each(['ioredis', 'node-redis'] as const)('the Redis store with %s', (li
 });
 
 describe('redisStore() and the store option', () => {
+  it('keeps every Redis client out of the core and the adapter: the user brings one', () => {
+    const sources = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
+    expect(sources.length).toBeGreaterThan(20);
+    const importing = sources.filter((file) =>
+      // An import statement, not a usage example in a comment.
+      /^import [^;]*from ['"](ioredis|redis|@redis\/[^'"]+)['"]/m.test(
+        readFileSync(join('src', file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''),
+      ),
+    );
+    expect(importing).toEqual([]);
+    const built =
+      readFileSync('dist/index.js', 'utf8') + readFileSync('dist/redis/index.js', 'utf8');
+    expect(built).not.toMatch(/from ?['"](ioredis|redis)['"]|require\(['"](ioredis|redis)['"]\)/);
+  });
+
   it('refuses a client of neither library, and a store without the contract', async () => {
     expect(() => redisStore({ get() {} })).toThrow(/ioredis client .* or a node-redis client/);
     expect(
