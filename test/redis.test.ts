@@ -199,6 +199,23 @@ describe.each(['ioredis', 'node-redis'] as const)('the Redis store with %s', (li
     expect(all.sort()).toEqual(tasks.map((task) => task.taskId).sort());
   });
 
+  it('polls a task tracked by three instances from one instance at a time, no faster than pollInterval', async () => {
+    const prefix = newPrefix();
+    const fleet = await Promise.all([0, 1, 2].map(() => instance(library, prefix)));
+    const { taskId } = await runningTask();
+    const before = requestsFor(taskId);
+    for (const one of fleet) one.suno.covers.track(taskId);
+    await delay(1_500);
+    const polls = sim.requests
+      .filter((request) => request.query.taskId === taskId)
+      .slice(before)
+      .map((request) => request.at);
+    expect(polls.length).toBeGreaterThan(3);
+    // pollInterval is 200 ms with ±10 % jitter: never two polls closer than that in the fleet.
+    const gaps = polls.slice(1).map((at, i) => at - (polls[i] as number));
+    expect(gaps.filter((gap) => gap < 170)).toEqual([]);
+  });
+
   it('settles a wait() or track() started after the outcome was stored, at once, on another instance', async () => {
     const prefix = newPrefix();
     const a = await instance(library, prefix);
