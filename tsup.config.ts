@@ -44,7 +44,7 @@ function trimSourceMaps(format: 'esm' | 'cjs' | 'cli'): void {
     const code = path.slice(0, -'.map'.length);
     if (kept.length === 0) {
       rmSync(path);
-      const text = readFileSync(code, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+/g, '');
+      const text = readFileSync(code, 'utf8').replace(/(^|\n)\/\/# sourceMappingURL=\S+/g, '');
       writeFileSync(code, text);
       continue;
     }
@@ -58,6 +58,7 @@ const entries = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
   'node/index': 'src/node/index.ts',
+  'redis/index': 'src/redis/index.ts',
 };
 
 const shared: Options = {

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
+      'suno-cover/redis': fileURLToPath(new URL('./src/redis/index.ts', import.meta.url)),
       'suno-cover/node': fileURLToPath(new URL('./src/node/index.ts', import.meta.url)),
       'suno-cover/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       'suno-cover': fileURLToPath(new URL('./src/index.ts', import.meta.url)),

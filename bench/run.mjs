@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { cold } from './cold.mjs';
+import { crossInstance } from './fleet.mjs';
 import { fmt } from './lib.mjs';
 import { dispatch, parse, verify } from './micro.mjs';
 import { receiver } from './receiver.mjs';
@@ -39,14 +40,14 @@ function row(group, what, figure, budget = '', met = undefined) {
 }
 const log = (text) => process.stderr.write(`${text}\n`);
 
-log('1/7 parse…');
+log('1/8 parse…');
 const p = await parse();
 const parseRatio = p.parseCoverCallback.median / p['JSON.parse'].median;
 row('1. parse', 'JSON.parse of a 230-byte success body', range(p['JSON.parse'], 'ns'));
 row('1. parse', 'parseCoverCallback (string in)', range(p.parseCoverCallback, 'ns'));
 row('1. parse', 'ratio to JSON.parse', `${parseRatio.toFixed(2)}×`, '≤ 1.5×', parseRatio <= 1.5);
 
-log('2/7 verify + parse…');
+log('2/8 verify + parse…');
 const v = await verify();
 const floor = v['floor (node:crypto HMAC + compare + JSON.parse)'];
 const ours = v['verifyCoverCallback + parseCoverCallback'];
@@ -78,7 +79,7 @@ row(
 );
 for (const [name, s] of Object.entries(web)) row('2. verify + parse', name, range(s, 'ns'));
 
-log('3/7 receiver throughput (autocannon, 50 connections)…');
+log('3/8 receiver throughput (autocannon, 50 connections)…');
 const duration = quick ? 3 : 10;
 const r = await receiver({ duration, rounds: quick ? 2 : 3 });
 const throughput = r.suno.rps.median / r.bare.rps.median;
@@ -97,7 +98,7 @@ row(
 );
 row('3. receiver', 'non-2xx answers and errors', String(r.failures), '0', r.failures === 0);
 
-log('4/7 dispatch…');
+log('4/8 dispatch…');
 const d = await dispatch();
 const distinct = d['callbacks.receive, distinct tracked tasks'];
 const dup = d['callbacks.receive, duplicates'];
@@ -117,7 +118,7 @@ row(
   dup.median < distinct.median,
 );
 
-log('5/7 scale…');
+log('5/8 scale…');
 const s = await child('./scale-child.mjs', ['--expose-gc']);
 row(
   '5. scale',
@@ -141,7 +142,7 @@ row(
   s.busiestSecond <= s.cap + 1,
 );
 
-log('6/7 bundle sizes…');
+log('6/8 bundle sizes…');
 const z = await sizes();
 const kb = (bytes) => (bytes === undefined ? 'n/a' : `${(bytes / 1024).toFixed(1)} KB`);
 const main = z['suno-cover (main entry)'];
@@ -163,7 +164,7 @@ row(
 for (const [name, bytes] of Object.entries(z))
   if (!name.startsWith('suno-cover')) row('6. bundle', name, kb(bytes));
 
-log('7/7 cold import…');
+log('7/8 cold import…');
 const c = cold({ rounds: quick ? 5 : 11 });
 const coldRatio = c['suno-cover (import)'].median / c.openai.median;
 for (const [name, t] of Object.entries(c))
@@ -175,6 +176,30 @@ row(
   `${coldRatio.toFixed(2)}×`,
   '≤ 0.5×',
   coldRatio <= 0.5,
+);
+
+log('8/8 many instances (Redis store)…');
+const f = await crossInstance({ samples: quick ? 200 : 500 });
+row(
+  '8. many instances',
+  'callback on A → wait() on B resolves, p50 / p99',
+  `${fmt(f.p50)} / ${fmt(f.p99)} ms`,
+  'p99 ≤ 10 ms',
+  f.p99 <= 10,
+);
+row(
+  '8. many instances',
+  'Redis round trips per callback (settle / duplicate on the same instance)',
+  `${fmt(f.perCallback)} / ${fmt(f.perDuplicate)}`,
+  '≤ 3',
+  f.perCallback <= 3,
+);
+row(
+  '8. many instances',
+  'fleet throughput, distinct callbacks over 3 instances in one process',
+  `${Math.round(f.perSecond).toLocaleString('en')}/s`,
+  '≥ 5 000/s',
+  f.perSecond >= 5_000,
 );
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
@@ -190,7 +215,7 @@ for (const item of rows)
 
 writeFileSync(
   here('./results.json'),
-  `${JSON.stringify({ date, machine, rows, raw: { p, v, web, r, d, s, z, c } }, null, 2)}\n`,
+  `${JSON.stringify({ date, machine, rows, raw: { p, v, web, r, d, s, z, c, f } }, null, 2)}\n`,
 );
 const table = [
   '| group | what | figure | budget | verdict |',

@@ -95,13 +95,13 @@ export class Covers {
     if (own !== undefined) checkCallbackUrlReachable('covers.generate(params)', own, this.#options);
     const given = own ?? this.#options.callbackUrl;
     const callBackUrl = given ?? NO_CALLBACK_URL;
-    const task = (taskId: string, existing: boolean) => {
+    const task = async (taskId: string, existing: boolean) => {
       const created = new CoverTask(
         { taskId, parentTaskId, existing, callbackUrl: given ?? null },
         this.#tracker,
       );
       // An existing task may be finished already: poll it at once.
-      this.#tracker.track(taskId, created, parentTaskId, existing);
+      const recorded = this.#tracker.track(taskId, created, parentTaskId, existing);
       this.#tracker.emit(taskId, 'submitted', () => ({
         type: 'submitted',
         taskId,
@@ -110,6 +110,9 @@ export class Covers {
         parentTaskId,
         existing,
       }));
+      // With a shared store, the task is recorded for the fleet before it is handed out: a
+      // crash right after this resolves leaves it to another instance to poll.
+      if (recorded) await recorded;
       return created;
     };
     try {
@@ -125,10 +128,10 @@ export class Covers {
         },
         options,
       );
-      return task(data.taskId, false);
+      return await task(data.taskId, false);
     } catch (error) {
       const existingId = existingTaskId(error);
-      if (existingId !== undefined) return task(existingId, true);
+      if (existingId !== undefined) return await task(existingId, true);
       throw error;
     }
   }

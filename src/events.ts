@@ -115,6 +115,19 @@ export interface RetryEvent {
   at: Date;
 }
 
+/**
+The shared task store (the `store` option) became unreachable (`degraded`: this client
+settles, runs its listeners and polls on its own) or reachable again (`recovered`: what it
+settled meanwhile is recorded in the store).
+*/
+export interface StoreEvent {
+  type: 'store';
+  state: 'degraded' | 'recovered';
+  /** Why it is degraded. */
+  error: SunoCoverError | undefined;
+  at: Date;
+}
+
 /** Listener signatures of the client's events, for `suno.on(name, listener)`. */
 export interface ClientEvents {
   submitted: (event: SubmittedEvent) => void;
@@ -126,6 +139,7 @@ export interface ClientEvents {
   conflict: (event: ConflictEvent) => void;
   error: (event: ErrorEvent) => void;
   retry: (event: RetryEvent) => void;
+  store: (event: StoreEvent) => void;
 }
 
 /**
@@ -133,7 +147,7 @@ Listener signatures of a task's events, for `task.on(name, listener)`: the clien
 one task. `submitted` is the client's only: it fires before `generate()` hands out the
 task object, so no task listener could ever hear it (the task object itself is the news).
 */
-export type TaskEvents = Omit<ClientEvents, 'retry' | 'submitted'>;
+export type TaskEvents = Omit<ClientEvents, 'retry' | 'submitted' | 'store'>;
 
 /** Any task event. */
 export type TaskEvent = EventOf<keyof TaskEvents>;
@@ -165,6 +179,28 @@ export function emitSafely<Name extends keyof ClientEvents>(
       // An async listener's rejection must not become an unhandled rejection.
       if (result instanceof Promise)
         result.catch((error: unknown) => listenerFailed(emitter, name, event, error));
+    } catch (error) {
+      listenerFailed(emitter, name, event, error);
+    }
+  }
+}
+
+/**
+`emitSafely`, collecting what async listeners return: the tracker waits for them before it
+tells a shared store that the client-level listeners of a task are done.
+*/
+export function emitCollecting<Name extends keyof ClientEvents>(
+  emitter: ListenerSource,
+  name: Name,
+  event: EventOf<Name>,
+  into: Promise<unknown>[],
+): void {
+  if (emitter.listenerCount(name) === 0) return;
+  for (const listener of emitter.listeners(name) as ((value: unknown) => unknown)[]) {
+    try {
+      const result = listener(event);
+      if (result instanceof Promise)
+        into.push(result.catch((error: unknown) => listenerFailed(emitter, name, event, error)));
     } catch (error) {
       listenerFailed(emitter, name, event, error);
     }

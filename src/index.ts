@@ -52,6 +52,7 @@ export type {
   FailedEvent,
   RetryEvent,
   StatusEvent,
+  StoreEvent,
   SubmittedEvent,
   SucceededEvent,
   TaskEvent,
@@ -77,6 +78,13 @@ export type {
   VerifyCoverCallbackParams,
 } from './signature.js';
 export { signCoverCallback, verifyCoverCallback } from './signature.js';
+export type {
+  StoreClaim,
+  StoredOutcome,
+  StoreHandlers,
+  StoreStart,
+  TaskStore,
+} from './store.js';
 export type { CoverTaskInit } from './task.js';
 export { CoverTask } from './task.js';
 export type { CoverResult, TrackerStats, WaitOptions } from './tracker.js';

@@ -13,6 +13,7 @@ import {
 } from './internal/log.js';
 import { maxRetryAfter } from './internal/retry.js';
 import { checkCallbackUrlReachable } from './reachability.js';
+import type { TaskStore } from './store.js';
 
 /**
 Options of `new SunoCover(options)`. Every option is optional when its environment
@@ -135,6 +136,17 @@ export interface ClientOptions {
   new SunoCover({ recentOutcomes: { maxSize: 100_000, maxAge: 24 * 3_600_000 } })
   */
   recentOutcomes?: { maxSize?: number | undefined; maxAge?: number | undefined } | undefined;
+  /**
+  A task store shared by several clients (instances, processes, serverless invocations), so
+  that each task settles once per fleet, waits settle on every instance, client-level
+  `succeeded`/`failed` listeners run on one instance, and tracked tasks survive a crash.
+  Without it, each client keeps its outcomes in its own memory (`recentOutcomes`). Give each
+  client its own store object. See "Running many instances" in the README.
+  @default undefined (this process only)
+  @example
+  new SunoCover({ store: redisStore(new Redis(process.env.REDIS_URL)) })
+  */
+  store?: TaskStore | undefined;
   /**
   How often a tracked task is polled with Get Cover Details, in ms. The API's docs
   recommend 30 seconds.
@@ -315,6 +327,7 @@ export interface NormalizedOptions {
   maxCallbackBytes: number;
   callbackReadTimeout: number;
   recentOutcomes: { maxSize: number; maxAge: number };
+  store: TaskStore | undefined;
   pollInterval: number;
   pollingMode: 'always' | 'callback-only';
   maxConcurrentPolls: number;
@@ -438,6 +451,7 @@ const clientOptionKeys = [
   'maxCallbackBytes',
   'callbackReadTimeout',
   'recentOutcomes',
+  'store',
   'pollInterval',
   'pollingMode',
   'maxConcurrentPolls',
@@ -733,6 +747,7 @@ export function normalizeOptions(options: ClientOptions): NormalizedOptions {
       maxSize: checkNumber('recentOutcomes.maxSize', recentOutcomes.maxSize, 10_000, 1, 10_000_000),
       maxAge: checkDuration('recentOutcomes.maxAge', recentOutcomes.maxAge, 3_600_000),
     },
+    store: checkStore(options.store),
     pollInterval: checkDuration('pollInterval', options.pollInterval, 30_000, 100),
     pollingMode: checkPollingMode(options.pollingMode),
     maxConcurrentPolls: checkNumber('maxConcurrentPolls', options.maxConcurrentPolls, 4, 1, 1000),
@@ -801,6 +816,33 @@ function checkHostOptions(
     });
   }
   return { host, api, allowPrivateCallbackUrl };
+}
+
+const storeMethods = [
+  'start',
+  'claim',
+  'done',
+  'get',
+  'track',
+  'lease',
+  'release',
+  'close',
+] as const;
+
+function checkStore(value: unknown): TaskStore | undefined {
+  if (value === undefined) return undefined;
+  const missing =
+    value !== null && typeof value === 'object'
+      ? storeMethods.filter(
+          (name) => typeof (value as Record<string, unknown>)[name] !== 'function',
+        )
+      : storeMethods;
+  if (missing.length > 0) {
+    throw new InvalidArgumentError(
+      `\`store\` must be a task store such as redisStore(client) from 'suno-cover/redis'; ${describe(value)} lacks ${missing.join(', ')}`,
+    );
+  }
+  return value as TaskStore;
 }
 
 function checkBoolean(name: string, value: unknown): boolean {

@@ -19,7 +19,7 @@ import { checkKeys } from './internal/keys.js';
 import type { NormalizedOptions } from './options.js';
 import type { CoverCallback } from './schemas.js';
 import { type HeadersLike, headerValue, verifyCallback } from './signature.js';
-import { type Outcome, outcomeOfDetails, type Tracker } from './tracker.js';
+import { type Outcome, outcomeOfDetails, type ReportResult, type Tracker } from './tracker.js';
 
 /** The input of `callbacks.process()`: one HTTP request, as an adapter sees it. */
 export interface CallbackRequest {
@@ -41,9 +41,11 @@ export interface CallbackAnswer {
   body: { received: true } | { error: string; message: string };
   /**
   Dispatches the accepted callback to the tracker and listeners. Call it after the answer
-  is sent; it never throws. A no-op for a request that was not accepted.
+  is sent; it never throws. A no-op for a request that was not accepted. With a shared
+  `store` it returns a promise (that never rejects) of the settle being recorded and the
+  client-level listeners having run: hand it to `waitUntil` on serverless platforms.
   */
-  dispatch: () => void;
+  dispatch: () => void | Promise<void>;
 }
 
 /** A callback accepted by `receive()`. */
@@ -226,7 +228,11 @@ export class CallbackReceiver {
       throw new InvalidArgumentError('callbacks.receive(body, headers, options) takes { url }');
     checkKeys('callbacks.receive(body, headers, options)', options, ['url']);
     const callback = await this.#accept({ body, headers, url: options.url });
-    return { callback, duplicate: this.#dispatch(callback) === 'duplicate' };
+    const result = this.#dispatch(callback);
+    return {
+      callback,
+      duplicate: (typeof result === 'string' ? result : await result) === 'duplicate',
+    };
   }
 
   /**
@@ -250,7 +256,10 @@ export class CallbackReceiver {
       return {
         status: 200,
         body: { received: true },
-        dispatch: () => void this.#dispatch(callback),
+        dispatch: () => {
+          const result = this.#dispatch(callback);
+          if (typeof result !== 'string') return result.then(noop);
+        },
       };
     } catch (error) {
       const answer = answerFor(error);
@@ -363,12 +372,18 @@ export class CallbackReceiver {
   }
 
   /** Hands an accepted callback to the tracker, then tells `callback` listeners. */
-  #dispatch(callback: CoverCallback): 'settled' | 'duplicate' | 'conflict' {
+  #dispatch(callback: CoverCallback): ReportResult | Promise<ReportResult> {
     const result = this.#deps.tracker.report(
       callback.taskId,
       outcomeOfCallback(callback),
       'callback',
     );
+    return typeof result === 'string'
+      ? this.#dispatched(callback, result)
+      : result.then((settled) => this.#dispatched(callback, settled));
+  }
+
+  #dispatched(callback: CoverCallback, result: ReportResult): ReportResult {
     this.#deps.tracker.emit(callback.taskId, 'callback', () => ({
       type: 'callback',
       taskId: callback.taskId,

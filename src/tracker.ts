@@ -20,6 +20,7 @@ import {
   type ClientEvents,
   type EventOf,
   type EventSource,
+  emitCollecting,
   emitSafely,
   type ListenerSource,
 } from './events.js';
@@ -27,6 +28,9 @@ import type { Log } from './internal/log.js';
 import { Scheduler } from './internal/scheduler.js';
 import { checkWaitOptions, type RequestOptions } from './options.js';
 import type { CoverDetails } from './schemas.js';
+import type { StoredOutcome, TaskStore } from './store.js';
+
+export type { StoredOutcome } from './store.js';
 
 /** Reads a task's details: `covers.get`. */
 type GetDetails = (taskId: string, options: RequestOptions) => Promise<CoverDetails>;
@@ -48,14 +52,6 @@ export type Outcome =
       refunded: boolean;
       retryable: boolean;
     };
-
-/** An outcome as the store keeps it. */
-export interface StoredOutcome {
-  outcome: Outcome;
-  source: ResultSource;
-  /** When it was stored (epoch ms). */
-  at: number;
-}
 
 /** Where a settled outcome came from: a task settles by callback or by poll, never on submit. */
 export type ResultSource = Exclude<EventSource, 'submit'>;
@@ -191,9 +187,18 @@ export interface TrackerOptions {
   /** A request's time limit: a poll still in flight long after it has been abandoned. */
   timeout: number;
   log: Log;
+  store: TaskStore | undefined;
 }
 
-type TaskEventName = Exclude<keyof ClientEvents, 'retry'>;
+type TaskEventName = Exclude<keyof ClientEvents, 'retry' | 'store'>;
+
+/** Who hears an event: everyone, only the task objects (news from another instance), only the client (a handover). */
+type Scope = 'all' | 'tasks' | 'client';
+
+/** What the client needs from the tracker beside emitting: the `store` event. */
+interface ClientEmitter extends Emitter {
+  emit(name: 'store', event: EventOf<'store'>): unknown;
+}
 
 export class Tracker {
   readonly store: OutcomeStore;
@@ -214,12 +219,34 @@ export class Tracker {
   /** Confirmations in flight, by task id: callbacks for one task share one request. */
   readonly #confirming = new Map<string, Promise<CoverDetails>>();
   #closed = false;
+  /** The shared store, when the client has one; `undefined` keeps everything in this process. */
+  readonly #shared: TaskStore | undefined;
+  /** Whether the shared store is unreachable: this client then works on its own. */
+  #degraded = false;
+  /** Claims in flight, by task id: a second report of the task waits for the first's claim. */
+  readonly #claiming = new Map<string, Promise<ReportResult>>();
+  /** Outcomes settled here while the store was unreachable, to record once it is back (bounded). */
+  readonly #unrecorded = new Map<string, StoredOutcome>();
 
-  constructor(client: Emitter, get: GetDetails, options: TrackerOptions) {
+  constructor(client: ClientEmitter, get: GetDetails, options: TrackerOptions) {
     this.#client = client;
     this.#get = get;
     this.#options = options;
     this.store = new OutcomeStore(options.recentOutcomes.maxSize, options.recentOutcomes.maxAge);
+    this.#shared = options.store;
+    this.#shared?.start(
+      {
+        settled: (taskId, stored) => this.#learn(taskId, stored),
+        handover: (taskId, stored) => void this.#handover(taskId, stored),
+        adopt: (taskId, since) => this.#adopt(taskId, since),
+        state: (state, error) => this.#setState(state, error),
+      },
+      {
+        trackTimeout: options.trackTimeout,
+        polls: options.pollingMode === 'always',
+        pollInterval: options.pollInterval,
+      },
+    );
     this.#scheduler = new Scheduler({
       interval: options.pollInterval,
       maxPause: options.maxRetryAfter,
@@ -252,14 +279,19 @@ export class Tracker {
   Starts tracking a task for a task object. Settled tasks are not tracked: their outcome
   is in the store. `pollNow` polls at once (a resumed or existing task may be done already).
   */
-  track(taskId: string, emitter: Emitter, parentTaskId: string | null, pollNow: boolean): void {
+  track(
+    taskId: string,
+    emitter: Emitter,
+    parentTaskId: string | null,
+    pollNow: boolean,
+  ): Promise<void> | undefined {
     if (this.#closed) throw new ClientClosedError();
-    if (this.store.get(taskId)) return;
+    if (this.store.get(taskId)) return undefined;
     const known = this.#tracked.get(taskId);
     if (known) {
       known.emitters.add(emitter);
       known.parentTaskId ??= parentTaskId;
-      return;
+      return undefined;
     }
     this.#tracked.set(taskId, {
       taskId,
@@ -272,6 +304,16 @@ export class Tracker {
     if (this.#options.pollingMode === 'always')
       this.#scheduler.schedule(taskId, pollNow ? 0 : undefined);
     this.#armSweep(Date.now() + this.#options.trackTimeout);
+    if (this.#shared && !this.#degraded) {
+      // Records the task for the fleet, and finds an outcome another instance stored already.
+      return this.#shared.track(taskId, Date.now()).then(
+        (stored) => {
+          if (stored) this.#learn(taskId, stored);
+        },
+        (error: unknown) => this.#storeFailed(error),
+      );
+    }
+    return undefined;
   }
 
   /** Whether this client tracks the task (submitted or resumed here, not settled yet). */
@@ -297,73 +339,265 @@ export class Tracker {
   Emits a task event on the client and on every task object of that task. The event is
   built only when someone listens: on a busy receiver most events have no listener.
   */
-  emit<Name extends TaskEventName>(taskId: string, name: Name, build: () => EventOf<Name>): void {
-    const tracked = this.#tracked.get(taskId);
-    let listened = this.#client.listenerCount(name) > 0;
+  emit<Name extends TaskEventName>(
+    taskId: string,
+    name: Name,
+    build: () => EventOf<Name>,
+    scope: Scope = 'all',
+    pending?: Promise<unknown>[],
+  ): void {
+    const tracked = scope === 'client' ? undefined : this.#tracked.get(taskId);
+    let listened = scope !== 'tasks' && this.#client.listenerCount(name) > 0;
     if (!listened && tracked)
       for (const emitter of tracked.emitters) listened ||= emitter.listenerCount(name) > 0;
     if (!listened) return;
     const event = build();
-    emitSafely(this.#client, name, event);
+    if (scope !== 'tasks') {
+      if (pending) emitCollecting(this.#client, name, event, pending);
+      else emitSafely(this.#client, name, event);
+    }
     if (tracked) for (const emitter of tracked.emitters) emitSafely(emitter, name, event);
   }
 
   /** Reports a terminal outcome of a task; only the first one settles it. */
-  report(taskId: string, outcome: Outcome, source: ResultSource): ReportResult {
+  /**
+  Reports a terminal outcome of a task; only the first one settles it. With a shared store
+  "first" is decided by the store, so the answer comes as a promise, which resolves once the
+  client-level listeners of a settle have finished (an async listener's promise counts).
+  */
+  report(
+    taskId: string,
+    outcome: Outcome,
+    source: ResultSource,
+  ): ReportResult | Promise<ReportResult> {
     const now = Date.now();
     const known = this.store.get(taskId, now);
-    if (known) {
-      const same =
-        known.outcome.status === outcome.status &&
-        (outcome.status === 'succeeded' || known.outcome.code === outcome.code);
-      if (same) return 'duplicate';
-      this.emit(taskId, 'conflict', () => ({
-        type: 'conflict',
-        taskId,
-        source,
-        at: new Date(now),
-        kept: known.outcome.status,
-        reported: outcome.status,
-        code: outcome.code,
-      }));
-      return 'conflict';
-    }
+    if (known) return this.#compare(taskId, known, outcome, source, now);
     const tracked = this.#tracked.get(taskId);
     // The outcome is the caller's fresh object: completed in place rather than copied.
     const settled = outcome;
     settled.parentTaskId ??= tracked?.parentTaskId ?? null;
     const stored: StoredOutcome = { outcome: settled, source, at: now };
-    this.store.set(taskId, stored);
-    const { parentTaskId } = settled;
-    if (settled.status === 'succeeded') {
-      const { images } = settled;
-      this.emit(taskId, 'succeeded', () => ({
-        type: 'succeeded',
-        taskId,
-        source,
-        at: new Date(now),
-        parentTaskId,
-        images,
-      }));
-    } else {
-      const { code, message, refunded, retryable } = settled;
-      this.emit(taskId, 'failed', () => ({
-        type: 'failed',
-        taskId,
-        source,
-        at: new Date(now),
-        parentTaskId,
-        code,
-        message,
-        refunded,
-        retryable,
-      }));
+    if (this.#shared && !this.#degraded && !this.#closed) {
+      const claiming = this.#claiming.get(taskId);
+      if (claiming) {
+        return claiming.then(() => {
+          const first = this.store.get(taskId);
+          return first ? this.#compare(taskId, first, outcome, source, Date.now()) : 'duplicate';
+        });
+      }
+      const claim = this.#claim(taskId, stored).finally(() => this.#claiming.delete(taskId));
+      this.#claiming.set(taskId, claim);
+      return claim;
     }
+    if (this.#shared) this.#remember(taskId, stored);
+    this.#settle(taskId, stored, 'all');
+    return 'settled';
+  }
+
+  /** A repeat of the outcome that stands is a duplicate; a different one is a conflict. */
+  #compare(
+    taskId: string,
+    known: StoredOutcome,
+    outcome: Outcome,
+    source: EventSource,
+    now: number,
+  ): ReportResult {
+    const same =
+      known.outcome.status === outcome.status &&
+      (outcome.status === 'succeeded' || known.outcome.code === outcome.code);
+    if (same) return 'duplicate';
+    this.emit(taskId, 'conflict', () => ({
+      type: 'conflict',
+      taskId,
+      source,
+      at: new Date(now),
+      kept: known.outcome.status,
+      reported: outcome.status,
+      code: outcome.code,
+    }));
+    return 'conflict';
+  }
+
+  /** Asks the shared store who is first; the winner settles here and runs the client-level listeners. */
+  async #claim(taskId: string, stored: StoredOutcome): Promise<ReportResult> {
+    const shared = this.#shared as TaskStore;
+    let claim: Awaited<ReturnType<TaskStore['claim']>>;
+    try {
+      claim = await shared.claim(taskId, stored);
+    } catch (error) {
+      this.#storeFailed(error);
+      // Local operation: settle here, record it in the store once it is back.
+      if (this.store.get(taskId))
+        return this.#compare(
+          taskId,
+          this.store.get(taskId) as StoredOutcome,
+          stored.outcome,
+          stored.source,
+          Date.now(),
+        );
+      this.#remember(taskId, stored);
+      this.#settle(taskId, stored, 'all');
+      return 'settled';
+    }
+    if (!claim.won) {
+      this.#learn(taskId, claim.stored);
+      return this.#compare(taskId, claim.stored, stored.outcome, stored.source, Date.now());
+    }
+    const pending: Promise<unknown>[] = [];
+    // News of our own settle may have come first (the store announced it): then only the
+    // client-level listeners are left to run here.
+    if (this.store.get(taskId)) this.#emitTerminal(taskId, stored, 'client', pending);
+    else this.#settle(taskId, stored, 'all', pending);
+    if (pending.length > 0) await Promise.all(pending);
+    await shared.done(taskId).catch((error: unknown) => this.#storeFailed(error));
+    return 'settled';
+  }
+
+  /** Runs the client-level listeners of a task whose settling instance died before they finished. */
+  async #handover(taskId: string, stored: StoredOutcome): Promise<void> {
+    if (this.#closed) return;
+    this.#learn(taskId, stored);
+    const pending: Promise<unknown>[] = [];
+    this.#emitTerminal(taskId, stored, 'client', pending);
+    if (pending.length > 0) await Promise.all(pending);
+    await this.#shared?.done(taskId).catch((error: unknown) => this.#storeFailed(error));
+  }
+
+  /** An outcome another instance stored: settle waits and task objects here, no client-level listeners. */
+  #learn(taskId: string, stored: StoredOutcome): void {
+    if (this.#closed || this.store.get(taskId)) return;
+    this.#settle(taskId, stored, 'tasks');
+  }
+
+  /** A task another instance tracked and can no longer poll: track and poll it here. */
+  #adopt(taskId: string, since: number): void {
+    if (this.#closed || this.store.get(taskId) || this.#tracked.has(taskId)) return;
+    this.#tracked.set(taskId, {
+      taskId,
+      parentTaskId: null,
+      emitters: new Set(),
+      status: undefined,
+      waiters: new Set(),
+      since,
+    });
+    this.#scheduler.schedule(taskId, 0);
+    this.#armSweep(since + this.#options.trackTimeout);
+  }
+
+  /** Keeps an outcome settled without the store, to record it once the store is back. */
+  #remember(taskId: string, stored: StoredOutcome): void {
+    if (this.#unrecorded.size >= this.#options.recentOutcomes.maxSize) {
+      const oldest = this.#unrecorded.keys().next().value as string;
+      this.#unrecorded.delete(oldest);
+    }
+    this.#unrecorded.set(taskId, stored);
+  }
+
+  /** A store call failed: work on our own until the store says it recovered. */
+  #storeFailed(error: unknown): void {
+    this.#setState('degraded', error);
+  }
+
+  #setState(state: 'degraded' | 'recovered', error?: unknown): void {
+    if ((state === 'degraded') === this.#degraded || this.#closed) return;
+    this.#degraded = state === 'degraded';
+    const failure =
+      error === undefined || error instanceof SunoCoverError
+        ? error
+        : new SunoCoverError(
+            `the shared task store is unreachable: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+    this.#options.log.debug(`shared task store ${state}`);
+    emitSafely(this.#client, 'store', { type: 'store', state, error: failure, at: new Date() });
+    if (state === 'recovered') void this.#reconcile();
+  }
+
+  /** The store is back: record what settled here meanwhile, and learn what settled elsewhere. */
+  async #reconcile(): Promise<void> {
+    const shared = this.#shared as TaskStore;
+    const unrecorded = [...this.#unrecorded];
+    this.#unrecorded.clear();
+    for (const [taskId, stored] of unrecorded) {
+      if (this.#closed || this.#degraded) return;
+      try {
+        // Its listeners ran here already: claim, then release at once.
+        const claim = await shared.claim(taskId, stored);
+        if (claim.won) await shared.done(taskId);
+      } catch (error) {
+        this.#remember(taskId, stored);
+        this.#storeFailed(error);
+        return;
+      }
+    }
+    for (const taskId of [...this.#tracked.keys()]) {
+      if (this.#closed || this.#degraded) return;
+      try {
+        const stored = await shared.track(taskId, this.#tracked.get(taskId)?.since ?? Date.now());
+        if (stored) this.#learn(taskId, stored);
+      } catch (error) {
+        this.#storeFailed(error);
+        return;
+      }
+    }
+  }
+
+  /** Stores an outcome here, announces it to `scope`, and settles every waiter. */
+  #settle(taskId: string, stored: StoredOutcome, scope: Scope, pending?: Promise<unknown>[]): void {
+    const tracked = this.#tracked.get(taskId);
+    this.store.set(taskId, stored);
+    this.#emitTerminal(taskId, stored, scope, pending);
     if (tracked) {
       this.#untrack(taskId);
       for (const waiter of tracked.waiters) waiter.settle(stored);
     }
-    return 'settled';
+  }
+
+  #emitTerminal(
+    taskId: string,
+    stored: StoredOutcome,
+    scope: Scope,
+    pending?: Promise<unknown>[],
+  ): void {
+    const { outcome: settled, source, at: now } = stored;
+    const { parentTaskId } = settled;
+    if (settled.status === 'succeeded') {
+      const { images } = settled;
+      this.emit(
+        taskId,
+        'succeeded',
+        () => ({
+          type: 'succeeded',
+          taskId,
+          source,
+          at: new Date(now),
+          parentTaskId,
+          images,
+        }),
+        scope,
+        pending,
+      );
+    } else {
+      const { code, message, refunded, retryable } = settled;
+      this.emit(
+        taskId,
+        'failed',
+        () => ({
+          type: 'failed',
+          taskId,
+          source,
+          at: new Date(now),
+          parentTaskId,
+          code,
+          message,
+          refunded,
+          retryable,
+        }),
+        scope,
+        pending,
+      );
+    }
   }
 
   /**
@@ -477,6 +711,7 @@ export class Tracker {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#shared?.close();
     this.#scheduler.close();
     this.#clearSweep();
     for (const controller of this.#requests) controller.abort(new ClientClosedError());
@@ -512,10 +747,12 @@ export class Tracker {
   #letGo(tracked: Tracked): void {
     if (tracked.waiters.size > 0) return;
     for (const emitter of tracked.emitters) if (emitter.eventNames().length > 0) return;
-    if (this.#tracked.get(tracked.taskId) === tracked) this.#untrack(tracked.taskId);
+    if (this.#tracked.get(tracked.taskId) === tracked) this.#untrack(tracked.taskId, true);
   }
 
-  #untrack(taskId: string): void {
+  #untrack(taskId: string, release = false): void {
+    if (release && this.#shared && !this.#degraded)
+      this.#shared.release(taskId).catch((error: unknown) => this.#storeFailed(error));
     this.#tracked.delete(taskId);
     this.#scheduler.cancel(taskId);
     if (this.#tracked.size === 0) this.#clearSweep();
@@ -564,7 +801,7 @@ export class Tracker {
       // A task someone waits for is ended by that wait's own timeout.
       if (tracked.waiters.size > 0) continue;
       this.#timedOut(tracked, now - tracked.since);
-      this.#untrack(tracked.taskId);
+      this.#untrack(tracked.taskId, true);
     }
     if (this.#tracked.size > 0) this.#armSweep(now + trackTimeout);
   }
@@ -573,6 +810,22 @@ export class Tracker {
     const tracked = this.#tracked.get(taskId);
     // (trackTimeout is the sweep's alone: see #sweep.)
     if (!tracked) return;
+    if (this.#shared && !this.#degraded) {
+      // One instance of the fleet polls a task: the holder of its lease.
+      let lease: boolean | StoredOutcome;
+      try {
+        lease = await this.#shared.lease(taskId);
+      } catch (error) {
+        this.#storeFailed(error);
+        lease = true;
+      }
+      if (this.#tracked.get(taskId) !== tracked) return;
+      if (lease !== true) {
+        if (lease === false) this.#scheduler.schedule(taskId);
+        else this.#learn(taskId, lease);
+        return;
+      }
+    }
     let details: CoverDetails;
     const controller = this.#request();
     try {

@@ -46,12 +46,13 @@ describe('bundle size of the published package', () => {
   // Issue 11 asked for 20 KB for the main entry with every dependency; it is 32.3 KB: its
   // dependencies alone are 11.2 KB (ky 4.9, zod/mini 4.3, p-retry and eventemitter3 2) and
   // the SDK 21 KB (see bench/NOTES.md); kie.ai's Market route, the host table and the
-  // callback-URL check (issue 13) added 2.5 KB. The budget holds today's figure and catches growth.
-  it('keeps the main entry with all its dependencies at or under 36 KB', async () => {
+  // callback-URL check (issue 13) added 2.5 KB, the shared-store paths of the tracker
+  // (issue 12) 1 KB. The budget holds today's figure and catches growth.
+  it('keeps the main entry with all its dependencies at or under 37 KB', async () => {
     const { size, inputs } = await bundle("export * from 'suno-cover';");
     console.log(`main entry: ${kb(size)}`);
     expect(size).toBeGreaterThan(10 * 1024);
-    expect(size).toBeLessThanOrEqual(36 * 1024);
+    expect(size).toBeLessThanOrEqual(37 * 1024);
     // The entry is the installed package, not src/.
     expect(inputs.some((path) => path.includes('node_modules/suno-cover/dist/'))).toBe(true);
     expect(inputs.filter((path) => /\/dist\/(cli|node|testing)\//.test(path))).toEqual([]);

@@ -67,3 +67,20 @@ it('runs the demo offline and saves its images through downloadCovers, retrying 
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+it('runs multi-instance: a callback on instance 2 settles a wait on instance 3, and the listener runs once', async () => {
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'examples/multi-instance/index.ts'],
+    {
+      cwd: root,
+      env: { ...process.env, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      timeout: 20_000,
+    },
+  );
+  const printed = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+  expect(printed.waited).toBe('instance-3');
+  expect(printed.images).toHaveLength(2);
+  // Once in the fleet: on whichever instance settled it (the callback's, or the poller's).
+  expect(printed.listenerRanOn).toHaveLength(1);
+});
