@@ -170,6 +170,8 @@ export function emitSafely<Name extends keyof ClientEvents>(
   emitter: ListenerSource,
   name: Name,
   event: EventOf<Name>,
+  /** Collects what async listeners return: the tracker waits for them before it tells a shared store that a task's client-level listeners are done. */
+  pending?: Promise<unknown>[],
 ): void {
   // listeners() copies the array: skip it when nobody listens, the common case per task.
   if (emitter.listenerCount(name) === 0) return;
@@ -177,30 +179,12 @@ export function emitSafely<Name extends keyof ClientEvents>(
     try {
       const result = listener(event);
       // An async listener's rejection must not become an unhandled rejection.
-      if (result instanceof Promise)
-        result.catch((error: unknown) => listenerFailed(emitter, name, event, error));
-    } catch (error) {
-      listenerFailed(emitter, name, event, error);
-    }
-  }
-}
-
-/**
-`emitSafely`, collecting what async listeners return: the tracker waits for them before it
-tells a shared store that the client-level listeners of a task are done.
-*/
-export function emitCollecting<Name extends keyof ClientEvents>(
-  emitter: ListenerSource,
-  name: Name,
-  event: EventOf<Name>,
-  into: Promise<unknown>[],
-): void {
-  if (emitter.listenerCount(name) === 0) return;
-  for (const listener of emitter.listeners(name) as ((value: unknown) => unknown)[]) {
-    try {
-      const result = listener(event);
-      if (result instanceof Promise)
-        into.push(result.catch((error: unknown) => listenerFailed(emitter, name, event, error)));
+      if (result instanceof Promise) {
+        const handled = result.catch((error: unknown) =>
+          listenerFailed(emitter, name, event, error),
+        );
+        pending?.push(handled);
+      }
     } catch (error) {
       listenerFailed(emitter, name, event, error);
     }

@@ -20,7 +20,6 @@ import {
   type ClientEvents,
   type EventOf,
   type EventSource,
-  emitCollecting,
   emitSafely,
   type ListenerSource,
 } from './events.js';
@@ -352,10 +351,7 @@ export class Tracker {
       for (const emitter of tracked.emitters) listened ||= emitter.listenerCount(name) > 0;
     if (!listened) return;
     const event = build();
-    if (scope !== 'tasks') {
-      if (pending) emitCollecting(this.#client, name, event, pending);
-      else emitSafely(this.#client, name, event);
-    }
+    if (scope !== 'tasks') emitSafely(this.#client, name, event, pending);
     if (tracked) for (const emitter of tracked.emitters) emitSafely(emitter, name, event);
   }
 
