@@ -22,7 +22,8 @@ export interface PackedApp {
   remove(): void;
 }
 
-const run = (command: string, args: string[], cwd: string) =>
+/** Runs a command and returns its stdout; throws with its output when it fails. */
+export const run = (command: string, args: string[], cwd: string) =>
   execFileSync(command, args, {
     cwd,
     encoding: 'utf8',
