@@ -36,7 +36,7 @@ export const callbackBodySchema = z
   })
   .check(
     z.refine((body) => (body.data.taskId ?? body.data.task_id) !== undefined, {
-      message: 'the task id is missing (neither data.taskId nor data.task_id is set)',
+      message: 'the task id is missing: set data.taskId or data.task_id',
       path: ['data', 'taskId'],
     }),
     z.refine((body) => body.code !== 200 || (body.data.images?.length ?? 0) > 0, {
@@ -121,12 +121,7 @@ function marketCallback(
     return { status: 'succeeded', taskId, code: 200, msg, images: result.images };
   }
   if (flag === SuccessFlag.Failed) {
-    const envelopeCode = envelope?.code;
-    const code =
-      readFailCode(record.failCode) ??
-      (envelopeCode !== undefined && envelopeCode !== 0 && envelopeCode !== 200
-        ? envelopeCode
-        : 501);
+    const code = readFailCode(record.failCode) ?? readFailCode(envelope?.code) ?? 501;
     return {
       status: 'failed',
       taskId,

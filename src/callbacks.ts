@@ -4,15 +4,14 @@ Parsing cover callbacks: from a string, bytes or an already-parsed object to a t
 */
 
 import type { CoverCallback } from './callback-schema.js';
-import { isRefundedCode, isRetryableCode } from './codes.js';
 import { CallbackParseError, InvalidArgumentError } from './errors.js';
 import {
-  checkIdField,
   checkMessage,
-  copy,
   isRecord,
+  outcomeOf,
   readCode,
   readImages,
+  readTaskId,
 } from './internal/fields.js';
 import { checkKeys } from './internal/keys.js';
 import { marketRecordOf, toMarketCallback } from './market.js';
@@ -122,38 +121,17 @@ export function toCoverCallback(value: unknown, fresh = false): CoverCallback {
   if (market !== undefined)
     return toMarketCallback(market === value ? undefined : value, market, fresh);
   const code = readCode(value.code);
-  const msg = checkMessage(value.msg, 'msg');
+  const msg = checkMessage(value.msg, 'msg') ?? '';
   if (!isRecord(data)) throw new CallbackParseError('expected object', 'data');
-  const taskId = checkIdField(data, 'taskId');
-  const snakeId = checkIdField(data, 'task_id');
+  const id = readTaskId(data);
   const images = readImages(data.images, fresh);
-  const given = taskId ?? snakeId;
-  if (given === undefined) {
+  if (code === 200 && !images?.length) {
     throw new CallbackParseError(
-      'the task id is missing (neither data.taskId nor data.task_id is set)',
-      'data.taskId',
+      'a success (code 200) must carry at least one image URL',
+      'data.images',
     );
   }
-  const id = fresh ? given : copy(given);
-  const text = msg === undefined ? '' : fresh ? msg : copy(msg);
-  if (code === 200) {
-    if (!images || images.length === 0) {
-      throw new CallbackParseError(
-        'a success (code 200) must carry at least one image URL',
-        'data.images',
-      );
-    }
-    return { status: 'succeeded', taskId: id, code: 200, msg: text, images };
-  }
-  return {
-    status: 'failed',
-    taskId: id,
-    code,
-    msg: text,
-    images: [],
-    refunded: isRefundedCode(code),
-    retryable: isRetryableCode(code),
-  };
+  return outcomeOf(id, code, msg, code === 200 ? images : undefined, fresh);
 }
 
 /**
@@ -181,23 +159,22 @@ export function parseCoverCallback(
   body: unknown,
   options?: ParseCoverCallbackOptions,
 ): CoverCallback {
-  if (options === undefined) {
-    const value = decodeCallbackBody(body);
-    return toCoverCallback(value, value !== body);
-  }
-  if (options === null || typeof options !== 'object')
-    throw new InvalidArgumentError(
-      `parseCoverCallback(body, options) takes { maxBytes }, got ${describe(options)}`,
-    );
-  checkKeys('parseCoverCallback(body, options)', options, ['maxBytes']);
-  const { maxBytes } = options;
-  if (
-    maxBytes !== undefined &&
-    (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1)
-  ) {
-    throw new InvalidArgumentError(
-      `parseCoverCallback(): \`maxBytes\` must be a positive whole number of bytes, got ${describe(maxBytes)}`,
-    );
+  let maxBytes: number | undefined;
+  if (options !== undefined) {
+    if (options === null || typeof options !== 'object')
+      throw new InvalidArgumentError(
+        `parseCoverCallback(body, options) takes { maxBytes }, got ${describe(options)}`,
+      );
+    checkKeys('parseCoverCallback(body, options)', options, ['maxBytes']);
+    maxBytes = options.maxBytes;
+    if (
+      maxBytes !== undefined &&
+      (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1)
+    ) {
+      throw new InvalidArgumentError(
+        `parseCoverCallback(): \`maxBytes\` must be a positive whole number of bytes, got ${describe(maxBytes)}`,
+      );
+    }
   }
   const value = decodeCallbackBody(body, maxBytes);
   return toCoverCallback(value, value !== body);

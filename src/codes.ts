@@ -138,7 +138,9 @@ export function isTerminalCode(code: number): boolean {
 
 /** Whether the host refunded the credits of the failed task (531). */
 export function isRefundedCode(code: number): boolean {
-  return code === CallbackCode.FailedRefunded;
+  // A literal, as in isRetryableCode: reading CallbackCode would bundle the whole table
+  // into an app that only parses callbacks.
+  return code === 531;
 }
 
 /**

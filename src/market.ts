@@ -8,16 +8,16 @@ holds them), and `failCode` / `failMsg` as strings, empty when none.
 */
 
 import type { CoverCallback } from './callback-schema.js';
-import { isRefundedCode, isRetryableCode, SuccessFlag } from './codes.js';
+import { SuccessFlag } from './codes.js';
 import { CallbackParseError } from './errors.js';
 import {
-  checkIdField,
   checkMessage,
-  copy,
   type Fields,
   isRecord,
+  outcomeOf,
   readCode,
   readImages,
+  readTaskId,
 } from './internal/fields.js';
 
 /** The model name of cover generation on the Market. */
@@ -46,11 +46,9 @@ A Market `failCode` as a number, when it is an integer that means an error (not 
 */
 export function readFailCode(value: unknown): number | undefined {
   const code =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^-?\d+$/.test(value)
-        ? Number(value)
-        : Number.NaN;
+    typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value))
+      ? Number(value)
+      : Number.NaN;
   return Number.isSafeInteger(code) && code !== 0 && code !== 200 ? code : undefined;
 }
 
@@ -106,44 +104,22 @@ export function toMarketCallback(
   const prefix = envelope ? 'data.' : '';
   const code = envelope ? readCode(envelope.code) : undefined;
   const msg = envelope ? checkMessage(envelope.msg, 'msg') : undefined;
-  const taskId = checkIdField(record, 'taskId', prefix);
-  const snakeId = checkIdField(record, 'task_id', prefix);
+  const id = readTaskId(record, prefix);
   const { state } = record;
   if (typeof state !== 'string') throw new CallbackParseError('expected string', `${prefix}state`);
   const failMsg = checkMessage(record.failMsg, `${prefix}failMsg`);
-  const given = taskId ?? snakeId;
-  if (given === undefined) {
-    throw new CallbackParseError(
-      `the task id is missing (neither ${prefix}taskId nor ${prefix}task_id is set)`,
-      `${prefix}taskId`,
-    );
-  }
-  const id = fresh ? given : copy(given);
   const flag = marketFlag(state);
   if (flag === SuccessFlag.Success) {
     const images = readResult(record.resultJson, `${prefix}resultJson`, fresh);
-    const text = msg === undefined ? '' : fresh ? msg : copy(msg);
-    return { status: 'succeeded', taskId: id, code: 200, msg: text, images };
+    return outcomeOf(id, 200, msg ?? '', images, fresh);
   }
   if (flag === SuccessFlag.Failed) {
-    const failed =
-      readFailCode(record.failCode) ??
-      (code !== undefined && code !== 0 && code !== 200 ? code : 501);
-    const message = failMsg || msg || '';
-    return {
-      status: 'failed',
-      taskId: id,
-      code: failed,
-      msg: fresh ? message : copy(message),
-      images: [],
-      refunded: isRefundedCode(failed),
-      retryable: isRetryableCode(failed),
-    };
+    // The record's own code first, then the envelope's, when either means an error.
+    const failed = readFailCode(record.failCode) ?? readFailCode(code) ?? 501;
+    return outcomeOf(id, failed, failMsg || msg || '', undefined, fresh);
   }
   throw new CallbackParseError(
-    flag === undefined
-      ? `must be "success" or "fail", got ${JSON.stringify(state.slice(0, 40))}`
-      : `is "${state}": a callback reports a finished task ("success" or "fail")`,
+    `must be "success" or "fail" (a callback reports a finished task), got ${JSON.stringify(state.slice(0, 40))}`,
     `${prefix}state`,
   );
 }

@@ -70,24 +70,22 @@ function getNodeCrypto(): NodeCrypto | null {
 /** Forces the WebCrypto path (edge runtimes), for tests and benchmarks. @internal */
 export function useWebCryptoOnly(enabled: boolean): void {
   nodeCrypto = enabled ? null : undefined;
+  keys.clear();
 }
 
-/** WebCrypto keys by secret: importing a key costs more than the HMAC itself. */
-const webKeys = new Map<string, Promise<CryptoKey>>();
+/**
+Keys by secret, of the one crypto in use (a node:crypto KeyObject or a WebCrypto key):
+making a key costs more than the HMAC itself. A handful of secrets at most (rotation);
+never let the cache grow without bound.
+*/
+const keys = new Map<string, unknown>();
 
-function webKey(secret: string): Promise<CryptoKey> {
-  let key = webKeys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      'raw',
-      encoder.encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
-    // A handful of secrets at most (rotation); never let the cache grow without bound.
-    if (webKeys.size >= 8) webKeys.clear();
-    webKeys.set(secret, key);
+function keyOf<T>(secret: string, make: (secret: Uint8Array<ArrayBuffer>) => T): T {
+  let key = keys.get(secret) as T | undefined;
+  if (key === undefined) {
+    key = make(encoder.encode(secret));
+    if (keys.size >= 8) keys.clear();
+    keys.set(secret, key);
   }
   return key;
 }
@@ -98,56 +96,23 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
-  try {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return undefined;
-  }
-}
-
-/** node:crypto keys by secret: a KeyObject spares re-reading the secret on every HMAC. */
-const nodeKeys = new Map<string, NodeKey>();
-
 function nodeHmac(node: NodeCrypto, secret: string, message: string): string {
-  let key = nodeKeys.get(secret);
-  if (key === undefined) {
-    key = node.createSecretKey(encoder.encode(secret));
-    if (nodeKeys.size >= 8) nodeKeys.clear();
-    nodeKeys.set(secret, key);
-  }
+  const key = keyOf(secret, (bytes) => node.createSecretKey(bytes));
   return node.createHmac('sha256', key).update(message).digest('base64');
 }
 
+/** base64(HMAC-SHA256(secret, message)) by WebCrypto. */
+async function webHmac(secret: string, message: string): Promise<string> {
+  const key = await keyOf(secret, (bytes) =>
+    crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+  );
+  return toBase64(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message))));
+}
+
 /** base64(HMAC-SHA256(secret, message)). */
-async function hmacSha256Base64(secret: string, message: string): Promise<string> {
+function hmacSha256Base64(secret: string, message: string): Promise<string> | string {
   const node = getNodeCrypto();
-  if (node) return nodeHmac(node, secret, message);
-  return toBase64(
-    new Uint8Array(await crypto.subtle.sign('HMAC', await webKey(secret), encoder.encode(message))),
-  );
-}
-
-function invalidSignature(): CallbackVerificationError {
-  return new CallbackVerificationError(
-    'invalid_signature',
-    'the signature does not match; check the webhook secret',
-  );
-}
-
-/** Whether `signature` is base64(HMAC-SHA256(secret, message)), by WebCrypto's constant-time verify. */
-async function webSignatureMatches(
-  secret: string,
-  message: string,
-  signature: string,
-): Promise<boolean> {
-  const bytes = fromBase64(signature);
-  if (bytes?.length !== 32) return false;
-  // subtle.verify compares in constant time.
-  return crypto.subtle.verify('HMAC', await webKey(secret), bytes, encoder.encode(message));
+  return node ? nodeHmac(node, secret, message) : webHmac(secret, message);
 }
 
 /**
@@ -345,14 +310,18 @@ export function verifyCallback(
     );
   }
   const verified = { taskId, timestamp };
-  const message = `${taskId}.${stamp}`;
-  const node = getNodeCrypto();
-  if (node) {
-    if (!constantTimeEqual(nodeHmac(node, secret, message), signature)) throw invalidSignature();
+  // Both paths compare the base64 strings in constant time (the expected one is always 44
+  // characters, so the time says nothing about the secret): one comparison to trust, and
+  // no base64 decoder of our own for WebCrypto's `verify`.
+  const check = (expected: string) => {
+    if (!constantTimeEqual(expected, signature)) {
+      throw new CallbackVerificationError(
+        'invalid_signature',
+        'the signature does not match; check the webhook secret',
+      );
+    }
     return verified;
-  }
-  return webSignatureMatches(secret, message, signature).then((matches) => {
-    if (!matches) throw invalidSignature();
-    return verified;
-  });
+  };
+  const expected = hmacSha256Base64(secret, `${taskId}.${stamp}`);
+  return typeof expected === 'string' ? check(expected) : expected.then(check);
 }

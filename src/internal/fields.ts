@@ -4,6 +4,8 @@ market.ts for the Market one): each checks one field against its cap in
 `CALLBACK_LIMITS` and throws `CallbackParseError` naming where. No zod here: an app that
 only parses callbacks must not load it.
 */
+import type { CoverCallback } from '../callback-schema.js';
+import { isRefundedCode, isRetryableCode } from '../codes.js';
 import { CallbackParseError } from '../errors.js';
 import { CALLBACK_LIMITS, readImageUrl } from '../limits.js';
 
@@ -41,6 +43,46 @@ export function checkIdField(
   if (value === '') throw new CallbackParseError('must not be empty', prefix + name);
   if (value.length > CALLBACK_LIMITS.taskIdLength) throw tooLong(prefix + name, 'taskIdLength');
   return value;
+}
+
+/** The task id of a callback record: `taskId` or `task_id` (both checked when set). */
+export function readTaskId(data: Fields, prefix = 'data.'): string {
+  const taskId = checkIdField(data, 'taskId', prefix);
+  const snakeId = checkIdField(data, 'task_id', prefix);
+  const id = taskId ?? snakeId;
+  if (id === undefined) {
+    throw new CallbackParseError(
+      `the task id is missing: set ${prefix}taskId or ${prefix}task_id`,
+      `${prefix}taskId`,
+    );
+  }
+  return id;
+}
+
+/**
+The outcome a callback reports: a success when it carries `images`, else a failure with
+`code`. Strings of a body handed in parsed (`fresh` false) are copied (see {@link copy}).
+*/
+export function outcomeOf(
+  id: string,
+  code: number,
+  msg: string,
+  images: string[] | undefined,
+  fresh: boolean,
+): CoverCallback {
+  const taskId = fresh ? id : copy(id);
+  const text = fresh ? msg : copy(msg);
+  return images
+    ? { status: 'succeeded', taskId, code: 200, msg: text, images }
+    : {
+        status: 'failed',
+        taskId,
+        code,
+        msg: text,
+        images: [],
+        refunded: isRefundedCode(code),
+        retryable: isRetryableCode(code),
+      };
 }
 
 /** A message field: missing or null is fine, else a string within its cap. */

@@ -21,19 +21,16 @@ export function checkKeys(where: string, value: object, known: readonly string[]
 /** The known key nearest to `key`, when it is near enough to be a typo. */
 function closest(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
-  // A name shortened or lengthened (`retry` for `retries`) is as likely as a typo: a long
-  // enough shared beginning counts.
-  const stem = known.find((candidate) => {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
     const name = candidate.toLowerCase();
+    // A name shortened or lengthened (`retry` for `retries`) is as likely as a typo: a long
+    // enough shared beginning wins outright.
     let shared = 0;
     while (shared < name.length && name[shared] === lower[shared]) shared++;
-    return shared >= 4 && shared >= 0.6 * Math.min(name.length, lower.length);
-  });
-  if (stem) return stem;
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    if (shared >= 4 && shared >= 0.6 * Math.min(name.length, lower.length)) return candidate;
+    const distance = editDistance(lower, name);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -43,21 +40,19 @@ function closest(key: string, known: readonly string[]): string | undefined {
   return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-/** Levenshtein distance; names are short, so the quadratic table is fine. */
+/** Levenshtein distance, one row at a time; names are short, so quadratic is fine. */
 function editDistance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Number.POSITIVE_INFINITY;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        substitution,
-      );
+  if (a.length > 64 || b.length > 64) return Infinity;
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 0; i < a.length; i++) {
+    // `diagonal` is the cell above-left of the one being filled: the previous row's.
+    let diagonal = i;
+    row[0] = i + 1;
+    for (let j = 0; j < b.length; j++) {
+      const above = row[j + 1] as number;
+      row[j + 1] = Math.min(above + 1, (row[j] as number) + 1, diagonal + (a[i] === b[j] ? 0 : 1));
+      diagonal = above;
     }
-    previous = current;
   }
-  return previous[b.length] as number;
+  return row[b.length] as number;
 }
