@@ -275,7 +275,7 @@ export function verifyCallback(
     );
   }
   const timestamp = Number(stamp);
-  const now = Math.floor((params.now === undefined ? Date.now() : Number(params.now)) / 1000);
+  const now = Math.floor(Number(params.now ?? Date.now()) / 1000);
   if (timestamp < now - tolerance) {
     throw new CallbackVerificationError(
       'timestamp_too_old',
