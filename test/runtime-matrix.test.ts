@@ -321,6 +321,42 @@ for (const [name, start] of Object.entries(runtimes)) {
       expect(typeof (body as { credits: unknown }).credits).toBe('number');
     });
 
+    it('dispatches a repeated callback once, a task_id failure as failed, and refuses unsigned and broken ones', async () => {
+      const taskId = `repeat-task-on-${name}`;
+      const post = async (headers: Record<string, string>, body = successBody(taskId)) =>
+        (
+          await fetch(`${app.url}/hook`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body,
+          })
+        ).status;
+      const signed = await signCoverCallback({ taskId, secret });
+      expect(await post(signed)).toBe(200);
+      expect(await post(signed)).toBe(200);
+      expect(await post({})).toBe(401);
+      expect(await post(signed, '{"code":')).toBe(400);
+      const failed = `${taskId}-refunded`;
+      const failure = JSON.stringify({
+        code: 531,
+        msg: 'refunded',
+        data: { task_id: failed, images: null },
+      });
+      expect(await post(await signCoverCallback({ taskId: failed, secret }), failure)).toBe(200);
+      let events: unknown[] = [];
+      for (let i = 0; i < 100 && events.length < 2; i++) {
+        events = (await call(`${app.url}/events?prefix=${taskId}`)).body as unknown[];
+        if (events.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // A moment more, so that a second dispatch of the repeat would be seen.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events = (await call(`${app.url}/events?prefix=${taskId}`)).body as unknown[];
+      expect(events).toEqual([
+        { type: 'succeeded', taskId, images: ['https://cdn.example/cb.png'] },
+        { type: 'failed', taskId: failed, code: 531, refunded: true },
+      ]);
+    });
+
     it('answers a forged callback with 401', async () => {
       const taskId = `forged-task-on-${name}`;
       const answer = await fetch(`${app.url}/hook`, {

@@ -18,6 +18,12 @@ export function createHandler(config) {
     waitTimeout: 15_000,
   });
   const result = (taskId, { source, images }) => ({ taskId, source, images: images.length });
+  // What the client dispatched, for the test to read back: each outcome must come once.
+  const events = [];
+  suno.on('succeeded', ({ type, taskId, images }) => events.push({ type, taskId, images }));
+  suno.on('failed', ({ type, taskId, code, refunded }) =>
+    events.push({ type, taskId, code, refunded }),
+  );
   const routes = {
     'GET /run': async (url) => {
       const task = await suno.covers.generate({ taskId: url.searchParams.get('music') });
@@ -55,6 +61,9 @@ export function createHandler(config) {
       return json({ status: parseCoverCallback(body).status, forged });
     },
     'GET /stats': () => json(suno.stats),
+    // The outcomes dispatched for tasks whose id starts with `?prefix=`.
+    'GET /events': (url) =>
+      json(events.filter(({ taskId }) => taskId.startsWith(url.searchParams.get('prefix')))),
     // A call given a signal: edge runtimes without AbortSignal.any must take it.
     'GET /credits': async () =>
       json({ credits: await suno.credits({ signal: new AbortController().signal }) }),
