@@ -22,17 +22,12 @@ import { expect, it, vi } from 'vitest';
 import { listen, nodeReceiver, rejection, requestsTo, setup } from './helpers.js';
 import { installPacked, root } from './packed.js';
 
-
 /**
 Runs a fixture in a child Node with --expose-gc and returns what it `process.send`s. In
 `cwd` (an app outside the repo) `suno-cover` is the package installed there: tsx finds no
 tsconfig paths to src/ from it.
 */
-function runChild(
-  fixture: string,
-  timeout: number,
-  cwd = root,
-): Promise<Record<string, unknown>> {
+function runChild(fixture: string, timeout: number, cwd = root): Promise<Record<string, unknown>> {
   const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', tsx, fixture], {
