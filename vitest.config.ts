@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Needs a Chromium the machine may not have: `npm run test:browser` (vitest.browser.config.ts).
+    exclude: ['test/browser.test.ts', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -62,6 +62,8 @@ async function measure(app) {
       "export { parseCoverCallback, verifyCoverCallback } from 'suno-cover';",
       app,
     ),
+    'suno-cover (SunoCover only)': await size("export { SunoCover } from 'suno-cover';", app),
+    'suno-cover (fetchCover only)': await size("export { fetchCover } from 'suno-cover';", app),
     'ky + zod/mini + p-retry + eventemitter3 (the floor)': await size(
       "export { default as ky } from 'ky'; export { default as pRetry } from 'p-retry'; export { EventEmitter } from 'eventemitter3'; import * as z from 'zod/mini'; export const s = z.object({ a: z.string() });",
       root,
