@@ -136,7 +136,7 @@ function marketCallback(
     context,
     record,
     [...prefix, 'state'],
-    'a callback reports a finished task ("success" or "fail")',
+    `must be "success" or "fail" (a callback reports a finished task), got ${JSON.stringify(record.state.slice(0, 40))}`,
   );
   return z.NEVER;
 }

@@ -11,8 +11,8 @@ The largest fields a callback or a record-info answer may carry. Real ones are f
 characters. A field past its cap is refused — a `CallbackParseError` with its `path` (a
 receiver answers 400), or a `ResponseValidationError` for a record-info answer — never cut
 short. With every field at its cap, one stored outcome takes at most 24 KiB of heap
-(19.1 KiB measured on the installed package), so the store of recent outcomes (10 000 by default) at most 240 MB,
-whatever is forged.
+(19.1 KiB measured on the installed package), so the store of recent outcomes (10 000 by
+default) at most 240 MB, whatever is forged.
 
 @example
 ```ts
